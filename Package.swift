@@ -1,0 +1,79 @@
+// swift-tools-version: 6.1
+// feedcrawler: a news-feed crawler daemon. Target graph (arrows = "depends on"):
+//   feedcrawler (thin CLI) -> CrawlerCore (config, schedule, pipeline, service)
+//   CrawlerCore -> Fetch, Feeds, Extract, Dedup, Store, Spool -> CrawlerModel (plain values, dates, text)
+//   Fetch -> Curl -> CCurl (libcurl);  Feeds, Extract -> LibXML2 -> CLibXML2 (libxml2)
+// Each C library has exactly one Swift importer (Curl, LibXML2); no other target sees a C type.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "feedcrawler",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "feedcrawler", targets: ["feedcrawler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries from Debian -dev packages (libcurl4-openssl-dev, libxml2-dev).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // The only importers of the C modules.
+        .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: strictSettings),
+        .target(name: "LibXML2", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+
+        // The domain, one target per stage so the compiler enforces the dependency direction.
+        .target(name: "CrawlerModel", swiftSettings: strictSettings),
+        .target(name: "Fetch", dependencies: ["Curl", "CrawlerModel"], swiftSettings: strictSettings),
+        .target(name: "Feeds", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
+        .target(name: "Extract", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
+        .target(name: "Dedup", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
+        .target(name: "Store", dependencies: ["CrawlerModel", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strictSettings),
+        .target(name: "Spool", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
+        .target(
+            name: "CrawlerCore",
+            dependencies: [
+                "CrawlerModel", "Fetch", "Feeds", "Extract", "Dedup", "Store", "Spool",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "feedcrawler",
+            dependencies: [
+                "CrawlerCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "LibXML2Tests", dependencies: ["LibXML2"], swiftSettings: strictSettings),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "SpoolTests", dependencies: ["Spool", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "TestSupport"],
+                    swiftSettings: strictSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        // Shared test helpers: temp dirs, the loopback test origin process, running the built binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,121 @@
+// The extracted article and its metadata: what the Extract stage returns and the Spool stage writes.
+public import struct Foundation.Date
+
+/// A point in time plus the UTC offset the source stated it in (seconds east of UTC), so a sidecar can
+/// say "2022-07-30T08:06:00+07:00" as the site did, and consumers can still compare instants.
+public struct ZonedDate: Sendable, Equatable, Codable {
+    public var date: Date
+    /// Seconds east of UTC as given by the source; nil when the source gave no zone and none was assumed.
+    public var utcOffsetSeconds: Int?
+
+    public init(date: Date, utcOffsetSeconds: Int?) {
+        self.date = date
+        self.utcOffsetSeconds = utcOffsetSeconds
+    }
+}
+
+/// Everything the extractor learned about a page besides the body text. nil/empty where unknown.
+public struct ArticleMetadata: Sendable, Equatable, Codable {
+    public var title: String?
+    public var published: ZonedDate?
+    public var modified: ZonedDate?
+    /// The reporter (not the editor) where the page tells them apart.
+    public var author: String?
+    /// rel=canonical or og:url, absolute.
+    public var canonicalURL: String?
+    /// BCP 47-ish primary tag, e.g. "id", "en".
+    public var language: String?
+    /// "TRIBUNNEWS.COM, WASHINGTON -": also kept at the start of the first paragraph.
+    public var dateline: String?
+    public var siteName: String?
+    public var description: String?
+    public var image: String?
+    public var section: String?
+    public var tags: [String]
+    /// True when the page says the full text is not free.
+    public var paywalled: Bool
+
+    public init(title: String? = nil, published: ZonedDate? = nil, modified: ZonedDate? = nil, author: String? = nil,
+                canonicalURL: String? = nil, language: String? = nil, dateline: String? = nil, siteName: String? = nil,
+                description: String? = nil, image: String? = nil, section: String? = nil, tags: [String] = [],
+                paywalled: Bool = false) {
+        self.title = title
+        self.published = published
+        self.modified = modified
+        self.author = author
+        self.canonicalURL = canonicalURL
+        self.language = language
+        self.dateline = dateline
+        self.siteName = siteName
+        self.description = description
+        self.image = image
+        self.section = section
+        self.tags = tags
+        self.paywalled = paywalled
+    }
+}
+
+/// The clean article: a title and body paragraphs (each one line of plain text, no empty ones).
+public struct ExtractedArticle: Sendable, Equatable {
+    public var title: String
+    public var paragraphs: [String]
+    public var metadata: ArticleMetadata
+
+    public init(title: String, paragraphs: [String], metadata: ArticleMetadata) {
+        self.title = title
+        self.paragraphs = paragraphs
+        self.metadata = metadata
+    }
+
+    /// Words in the body (whitespace-separated tokens), for the sidecar's `word_count`.
+    public var wordCount: Int {
+        paragraphs.reduce(0) { $0 + $1.split(whereSeparator: { $0.isWhitespace }).count }
+    }
+
+    /// The spool text format: title on line 1, one blank line, paragraphs separated by exactly one blank
+    /// line, LF line ends, Unicode NFC, one final newline.
+    public var spoolText: String {
+        var text = SpoolTextFormat.line(title)
+        text += "\n"
+        for paragraph in paragraphs {
+            let line = SpoolTextFormat.line(paragraph)
+            if line.isEmpty { continue }
+            text += "\n" + line + "\n"
+        }
+        return text
+    }
+}
+
+/// Normalisation shared by everything that produces spool text.
+public enum SpoolTextFormat {
+    /// One line: NFC, every run of whitespace (including newlines, NBSP, tabs) collapsed to one space,
+    /// trimmed, zero-width and control characters dropped.
+    public static func line(_ raw: String) -> String {
+        var out = ""
+        out.reserveCapacity(raw.utf8.count)
+        var pendingSpace = false
+        for scalar in raw.precomposedStringWithCanonicalMappingCompat.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            switch scalar.value {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD: continue  // zero-width, soft hyphen
+            case 0..<0x20, 0x7F..<0xA0: continue  // controls (whitespace ones handled above)
+            default: break
+            }
+            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+}
+
+extension String {
+    /// NFC via Foundation on Linux (swift-corelibs-foundation provides it).
+    var precomposedStringWithCanonicalMappingCompat: String {
+        // Fast path: pure ASCII is already NFC.
+        if utf8.allSatisfy({ $0 < 0x80 }) { return self }
+        return NFC.compose(self)
+    }
+}

@@ -1,0 +1,48 @@
+// Plain values that cross stage boundaries. All Sendable; no behaviour beyond small conveniences.
+public import struct Foundation.Date
+
+/// The source formats feedcrawler reads. `auto` detects from content.
+public enum FeedKind: String, Sendable, Codable, CaseIterable {
+    case auto, rss, atom, jsonfeed, sitemap, html
+}
+
+/// One entry of a feed, as parsed: links are absolute, text fields plain text (tags stripped, entities
+/// decoded, whitespace collapsed), nil where the feed does not say.
+public struct FeedItem: Sendable, Equatable, Codable {
+    /// The feed's own identifier (RSS guid, Atom id, JSON Feed id); falls back to the link when absent.
+    public var id: String?
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var author: String?
+    public var summary: String?
+
+    public init(id: String? = nil, title: String? = nil, link: String? = nil, published: Date? = nil,
+                updated: Date? = nil, author: String? = nil, summary: String? = nil) {
+        self.id = id
+        self.title = title
+        self.link = link
+        self.published = published
+        self.updated = updated
+        self.author = author
+        self.summary = summary
+    }
+}
+
+/// A whole parsed feed.
+public struct ParsedFeed: Sendable, Equatable {
+    /// Which parser produced it (never `.auto`).
+    public var kind: FeedKind
+    public var title: String?
+    /// The site's home page as the feed states it (absolute).
+    public var link: String?
+    public var items: [FeedItem]
+
+    public init(kind: FeedKind, title: String? = nil, link: String? = nil, items: [FeedItem] = []) {
+        self.kind = kind
+        self.title = title
+        self.link = link
+        self.items = items
+    }
+}
