@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "TestSupport"],
                     swiftSettings: strictSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "feedcrawler"], swiftSettings: strictSettings),
         // Shared test helpers: temp dirs, the loopback test origin process, running the built binary.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
     ]
