@@ -1,0 +1,104 @@
+// The effective configuration: an immutable value, defaults filled in. Loaded and validated by
+// ConfigLoader (TOML, every problem reported as file:line: message). Units are in the names.
+public import CrawlerModel
+
+public struct Config: Sendable, Equatable {
+    /// Where finished articles appear (`NNN_<16 hex>.txt` + `.json`); `.tmp/` inside it is ours.
+    public var spoolDir: String
+    /// Where the SQLite state database lives.
+    public var stateDir: String
+    public var userAgent: String
+    /// Allow connecting to loopback, private (RFC 1918, ULA) and link-local addresses. Default false.
+    public var allowPrivateNetworks: Bool
+    /// Hosts or addresses allowed even when private networks are not (e.g. ["127.0.0.1"]).
+    public var allowedPrivateHosts: [String]
+
+    /// Poll interval for feeds that do not set one.
+    public var defaultIntervalSeconds: Int
+    /// Bounds for any feed's interval (config or adaptive).
+    public var minIntervalSeconds: Int
+    public var maxIntervalSeconds: Int
+
+    public var connectTimeoutSeconds: Int
+    /// Whole transfer, including redirects.
+    public var totalTimeoutSeconds: Int
+    public var maxRedirects: Int
+    public var maxFeedBytes: Int
+    public var maxPageBytes: Int
+    /// Simultaneous transfers to one host (feeds and articles together).
+    public var perHostConcurrency: Int
+    /// Minimum gap between the start of two requests to one host.
+    public var perHostDelayMilliseconds: Int
+    /// Transfers in flight across all hosts.
+    public var maxConcurrentTransfers: Int
+    /// New items taken from one feed per poll; the rest wait for later polls.
+    public var maxItemsPerPoll: Int
+    /// How long seen URLs and fingerprints are remembered.
+    public var dedupWindowDays: Int
+    /// Directory of per-site extraction rules (one TOML file per site); nil = built-in rules only.
+    public var siteRulesDir: String?
+
+    public var feeds: [FeedConfig]
+
+    public init(spoolDir: String = Config.defaults.spoolDir, stateDir: String = Config.defaults.stateDir,
+                userAgent: String = Config.defaults.userAgent, allowPrivateNetworks: Bool = false,
+                allowedPrivateHosts: [String] = [], defaultIntervalSeconds: Int = 600, minIntervalSeconds: Int = 60,
+                maxIntervalSeconds: Int = 86_400, connectTimeoutSeconds: Int = 10, totalTimeoutSeconds: Int = 60,
+                maxRedirects: Int = 5, maxFeedBytes: Int = 10_000_000, maxPageBytes: Int = 5_000_000,
+                perHostConcurrency: Int = 2, perHostDelayMilliseconds: Int = 250, maxConcurrentTransfers: Int = 32,
+                maxItemsPerPoll: Int = 200, dedupWindowDays: Int = 30, siteRulesDir: String? = nil,
+                feeds: [FeedConfig] = []) {
+        self.spoolDir = spoolDir
+        self.stateDir = stateDir
+        self.userAgent = userAgent
+        self.allowPrivateNetworks = allowPrivateNetworks
+        self.allowedPrivateHosts = allowedPrivateHosts
+        self.defaultIntervalSeconds = defaultIntervalSeconds
+        self.minIntervalSeconds = minIntervalSeconds
+        self.maxIntervalSeconds = maxIntervalSeconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.totalTimeoutSeconds = totalTimeoutSeconds
+        self.maxRedirects = maxRedirects
+        self.maxFeedBytes = maxFeedBytes
+        self.maxPageBytes = maxPageBytes
+        self.perHostConcurrency = perHostConcurrency
+        self.perHostDelayMilliseconds = perHostDelayMilliseconds
+        self.maxConcurrentTransfers = maxConcurrentTransfers
+        self.maxItemsPerPoll = maxItemsPerPoll
+        self.dedupWindowDays = dedupWindowDays
+        self.siteRulesDir = siteRulesDir
+        self.feeds = feeds
+    }
+
+    public enum defaults {
+        public static let path = "/etc/feedcrawler/feedcrawler.toml"
+        public static let spoolDir = "/var/spool/feedcrawler"
+        public static let stateDir = "/var/lib/feedcrawler"
+        public static let userAgent = "feedcrawler/0.1 (+https://github.com/feedcrawler/feedcrawler)"
+    }
+}
+
+public struct FeedConfig: Sendable, Equatable {
+    /// Unique, used in logs, status and the sidecar's `feed`.
+    public var name: String
+    public var url: String
+    /// nil = the global default.
+    public var intervalSeconds: Int?
+    public var kind: FeedKind
+    /// For `kind = "html"`: a regular expression article URLs must match.
+    public var linkPattern: String?
+    /// For sitemaps: skip items published longer ago than this.
+    public var maxAgeSeconds: Int?
+    public var enabled: Bool
+
+    public init(name: String, url: String, intervalSeconds: Int? = nil, kind: FeedKind = .auto,
+                linkPattern: String? = nil, maxAgeSeconds: Int? = nil, enabled: Bool = true) {
+        self.name = name
+        self.url = url
+        self.intervalSeconds = intervalSeconds
+        self.kind = kind
+        self.linkPattern = linkPattern
+        self.maxAgeSeconds = maxAgeSeconds
+        self.enabled = enabled
+    }
+}
