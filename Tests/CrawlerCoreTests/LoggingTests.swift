@@ -1,0 +1,135 @@
+// The log line formats: text, JSON lines, and the journald priority prefix, through a real Logger.
+import Testing
+import Foundation
+import Logging
+@testable import CrawlerCore
+
+/// Collects lines written by the handler (thread-safe: swift-log may call from any thread).
+final class CollectedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+
+    var lines: [String] { lock.withLock { storage } }
+    var sink: LogSink { LogSink { line in self.lock.withLock { self.storage.append(line) } } }
+}
+
+@Suite struct LoggingTests {
+    /// 2026-11-23T05:50:01.123Z
+    static let fixedTime = 1_795_413_001_123
+
+    func logger(format: LogFormat, journal: Bool, level: Logger.Level = .info,
+                into collected: CollectedLines) -> Logger {
+        Logger(label: "test") { _ in
+            LineLogHandler(level: level, format: format, journal: journal, sink: collected.sink,
+                           clock: { LoggingTests.fixedTime })
+        }
+    }
+
+    @Test func textLineHasTimestampLevelSentenceAndSortedFields() {
+        let collected = CollectedLines()
+        let log = logger(format: .text, journal: false, into: collected)
+        log.info("Feed polled.", metadata: ["status": "200", "feed": "detik", "new": "3", "ms": "120"])
+        #expect(collected.lines == ["2026-11-23T05:50:01.123Z info Feed polled. feed=detik ms=120 new=3 status=200\n"])
+    }
+
+    @Test func valuesWithSpacesQuotesOrNothingAreQuoted() {
+        let collected = CollectedLines()
+        let log = logger(format: .text, journal: false, into: collected)
+        log.warning("Fetch failed.", metadata: [
+            "reason": "rate_limited retry_after=120s", "title": "say \"hi\"", "empty": "", "path": #"a\b"#,
+            "list": ["a", "b"],
+        ])
+        #expect(collected.lines == [
+            #"2026-11-23T05:50:01.123Z warning Fetch failed. empty="" list=[a,b] path="a\\b" reason="rate_limited retry_after=120s" title="say \"hi\""\#n"#,
+        ])
+    }
+
+    @Test func newlinesNeverSplitAnEvent() {
+        let collected = CollectedLines()
+        let log = logger(format: .text, journal: false, into: collected)
+        log.error("Two\nlines.", metadata: ["body": "x\ny", "bad key": "v"])
+        #expect(collected.lines == [#"2026-11-23T05:50:01.123Z error Two\nlines. bad_key=v body="x\ny""# + "\n"])
+    }
+
+    @Test func journalModeHasPriorityPrefixAndNoTimestamp() {
+        let collected = CollectedLines()
+        let log = logger(format: .text, journal: true, level: .trace, into: collected)
+        log.trace("t")
+        log.debug("d")
+        log.info("Article written.", metadata: ["file": "001_0123456789abcdef.txt"])
+        log.notice("n")
+        log.warning("w")
+        log.error("e")
+        log.critical("c")
+        #expect(collected.lines == [
+            "<7>trace t\n", "<7>debug d\n", "<6>info Article written. file=001_0123456789abcdef.txt\n",
+            "<5>notice n\n", "<4>warning w\n", "<3>error e\n", "<2>critical c\n",
+        ])
+    }
+
+    @Test func levelFilterDropsLowerLevels() {
+        let collected = CollectedLines()
+        let log = logger(format: .text, journal: false, level: .warning, into: collected)
+        log.info("hidden")
+        log.warning("shown")
+        #expect(collected.lines.count == 1)
+    }
+
+    @Test func jsonLinesAreValidJSONWithTypedValues() throws {
+        let collected = CollectedLines()
+        var log = logger(format: .json, journal: false, into: collected)
+        log[metadataKey: "run"] = "r1"
+        log.info("Feed \"polled\".", metadata: [
+            "feed": "detik", "status": .stringConvertible(200), "ok": .stringConvertible(true),
+            "msg": "collides", "tags": ["a", "b"], "nested": ["k": "v"],
+        ])
+        #expect(collected.lines.count == 1)
+        let line = collected.lines[0]
+        #expect(line.hasSuffix("}\n"))
+        #expect(line.hasPrefix(#"{"ts":"2026-11-23T05:50:01.123Z","level":"info","msg":"Feed \"polled\".","#))
+        let object = try #require(
+            JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["feed"] as? String == "detik")
+        #expect(object["status"] as? Int == 200)
+        #expect(object["ok"] as? Bool == true)
+        #expect(object["_msg"] as? String == "collides")
+        #expect(object["run"] as? String == "r1")
+        #expect(object["tags"] as? [String] == ["a", "b"])
+        #expect((object["nested"] as? [String: String]) == ["k": "v"])
+    }
+
+    @Test func jsonUnderJournalKeepsTimestampAndGetsPrefix() {
+        let collected = CollectedLines()
+        let log = logger(format: .json, journal: true, into: collected)
+        log.error("x")
+        #expect(collected.lines == [#"<3>{"ts":"2026-11-23T05:50:01.123Z","level":"error","msg":"x"}"# + "\n"])
+    }
+
+    @Test func callMetadataOverridesHandlerMetadataAndErrorsAreIncluded() {
+        struct Failure: Error, CustomStringConvertible { var description: String { "boom" } }
+        let collected = CollectedLines()
+        var log = logger(format: .text, journal: false, into: collected)
+        log[metadataKey: "feed"] = "outer"
+        log.log(level: .error, "Failed.", error: Failure(), metadata: ["feed": "inner"])
+        #expect(collected.lines == ["2026-11-23T05:50:01.123Z error Failed. error=boom feed=inner\n"])
+    }
+
+    @Test func timestamps() {
+        #expect(LogLineFormatter.timestamp(0) == "1970-01-01T00:00:00.000Z")
+        #expect(LogLineFormatter.timestamp(951_782_400_007) == "2000-02-29T00:00:00.007Z")
+        #expect(LogLineFormatter.timestamp(-1) == "1969-12-31T23:59:59.999Z")
+    }
+
+    @Test func journalStreamMustMatchStderr() {
+        #expect(LogSetup.journalStream("8:12345", matchesDevice: 8, inode: 12345))
+        #expect(!LogSetup.journalStream("8:12345", matchesDevice: 8, inode: 1))
+        #expect(!LogSetup.journalStream("garbage", matchesDevice: 8, inode: 12345))
+        #expect(!LogSetup.stderrIsJournal(environment: [:]))
+    }
+
+    @Test func levelNames() {
+        #expect(LogSetup.level(named: "DEBUG") == .debug)
+        #expect(LogSetup.level(named: "warn") == .warning)
+        #expect(LogSetup.level(named: "loud") == nil)
+    }
+}
