@@ -1,0 +1,117 @@
+// Choosing how to decode a feed's bytes before libxml2 sees them. Order, as feedparser and RFC 3023 do:
+// a byte-order mark, then the HTTP charset, then the XML declaration, then UTF-8. Two corrections for the wild:
+// - Bytes that are valid UTF-8 (and not plain ASCII) are read as UTF-8 whatever the label says: a CMS that
+//   declares ISO-8859-1 or windows-1252 but writes UTF-8 is common, and obeying the label gives mojibake
+//   ("BerÃ­ta"). Text that really is Latin-1 is practically never valid UTF-8.
+// - Bytes that are not valid UTF-8 and are labelled UTF-8, ISO-8859-1, windows-1252 or nothing are read as
+//   windows-1252 (a superset of ISO-8859-1's printable characters), transcoded here so that no byte can make
+//   iconv stop half-way.
+// Other labels (iso-8859-2, koi8-r, gbk, ...) go to libxml2's iconv as declared.
+import CrawlerModel
+import LibXML2
+
+enum FeedEncoding {
+    struct Prepared {
+        var bytes: [UInt8]
+        /// The encoding to tell libxml2 (overrides the declaration); nil lets libxml2 detect (UTF-16 BOM).
+        var encoding: String?
+    }
+
+    static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?) throws(FeedParseError) -> Prepared {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return Prepared(bytes: bytes, encoding: nil)
+        }
+        var body = Array(bytes[start...])
+        let declaration = xmlDeclaration(body)
+        let label = httpCharset.flatMap { nonEmpty($0.trimmingFeedWhitespace) } ?? declaration?.encoding
+        let normalized = label.flatMap(CharsetSniffer.normalize)
+        if label != nil && normalized == nil {
+            throw FeedParseError(.badEncoding, "unusable charset label \"\(label!.prefix(40))\"")
+        }
+        if CharsetSniffer.isValidUTF8(body) {
+            // Valid UTF-8; a label saying otherwise is wrong (or harmless, for ASCII-only bytes).
+        } else if normalized == nil || normalized == "UTF-8" || normalized == "windows-1252" {
+            body = Windows1252.toUTF8(body)
+        } else {
+            // A legacy charset libxml2 decodes through iconv; make sure the label it sees is the one we chose.
+            if declaration?.encoding?.lowercased() != normalized {
+                body = replacingDeclaration(body, declaration, encoding: normalized!)
+            }
+            return Prepared(bytes: body, encoding: normalized)
+        }
+        if let declared = declaration?.encoding, CharsetSniffer.normalize(declared) != "UTF-8" {
+            body = replacingDeclaration(body, declaration, encoding: "UTF-8")
+        }
+        return Prepared(bytes: body, encoding: "UTF-8")
+    }
+
+    /// The charset to hand libxml2's HTML parser: nil lets it sniff (BOM, <meta>, UTF-8 validity).
+    static func htmlEncoding(_ bytes: [UInt8], httpCharset: String?) -> String? {
+        guard let label = httpCharset.flatMap(CharsetSniffer.normalize) else { return nil }
+        if label != "UTF-8", CharsetSniffer.isValidUTF8(bytes), bytes.contains(where: { $0 >= 0x80 }) { return "UTF-8" }
+        return label
+    }
+
+    struct Declaration {
+        /// Byte range of `<?xml ... ?>` in the body.
+        var range: Range<Int>
+        var encoding: String?
+    }
+
+    /// Reads `<?xml version="1.0" encoding="..."?>` at the very start of the body.
+    static func xmlDeclaration(_ body: [UInt8]) -> Declaration? {
+        guard body.starts(with: Array("<?xml".utf8)), body.count > 6,
+              body[5] == 0x20 || body[5] == 0x09 || body[5] == 0x0A || body[5] == 0x0D else { return nil }
+        let limit = min(body.count, 512)
+        guard let end = FeedParser.find(Array("?>".utf8), in: Array(body[..<limit]), from: 5) else { return nil }
+        let inside = String(decoding: body[5..<end], as: UTF8.self)
+        var encoding: String?
+        if let key = inside.firstRange(of: "encoding") {
+            let rest = inside[key.upperBound...].drop(while: { $0 == " " || $0 == "=" || $0 == "\t" })
+            if let quote = rest.first, quote == "\"" || quote == "'" {
+                let value = rest.dropFirst().prefix(while: { $0 != quote })
+                encoding = String(value).trimmingFeedWhitespace
+            }
+        }
+        return Declaration(range: 0..<(end + 2), encoding: encoding)
+    }
+
+    private static func replacingDeclaration(_ body: [UInt8], _ declaration: Declaration?, encoding: String) -> [UInt8] {
+        guard let declaration else { return body }
+        // Keep the declaration's line count so libxml2's line numbers still match the source.
+        let newlines = body[declaration.range].filter { $0 == 0x0A }.count
+        let replacement = Array("<?xml version=\"1.0\" encoding=\"\(encoding)\"?>".utf8) + Array(repeating: 0x0A, count: newlines)
+        var result = replacement
+        result.append(contentsOf: body[declaration.range.upperBound...])
+        return result
+    }
+}
+
+/// Checks on a parsed feed that catch publishers' mistakes which would otherwise become bogus articles.
+enum FeedHealth {
+    /// Every item linking to a home page (tribunnews has served such feeds) or all to one page: the real
+    /// article URLs are taken from the guids when every guid is a distinct article URL; otherwise the feed
+    /// is reported broken.
+    static func checkLinks(_ feed: inout ParsedFeed) throws(FeedParseError) {
+        let links = feed.items.compactMap(\.link)
+        guard !links.isEmpty, links.count == feed.items.count else { return }
+        let allHome = links.allSatisfy(isHomepage)
+        let allSame = links.count >= 3 && Set(links).count == 1
+        guard allHome || allSame else { return }
+        let ids = feed.items.compactMap(\.id).filter { URLResolver.isHTTP($0) && !isHomepage($0) }
+        if ids.count == feed.items.count, Set(ids).count == ids.count {
+            for index in feed.items.indices { feed.items[index].link = feed.items[index].id }
+            return
+        }
+        let what = allHome ? "a home page (\(links[0]))" : "the same page (\(links[0]))"
+        throw FeedParseError(.linksPointToHomepage, "all \(links.count) item links point to \(what)")
+    }
+
+    static func isHomepage(_ url: String) -> Bool {
+        guard URLResolver.isHTTP(url), URLResolver.query(of: url) == nil else { return false }
+        switch URLResolver.path(of: url).lowercased() {
+        case "/", "/index.html", "/index.htm", "/index.php", "/home": return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,299 @@
+// The feed-parsing stage: bytes of a fetched source in, a ParsedFeed (or what to fetch next) out.
+// Pure: no I/O, no shared state; safe to call from any thread (each call owns its libxml2 document).
+//
+// Detection is from content, never from the URL or Content-Type (servers mislabel feeds constantly):
+//   `{`                                  -> JSON Feed
+//   `<html`, an HTML doctype             -> HTML: feed autodiscovery (or a section page with kind = .html)
+//   XML root rss | RDF                   -> RSS 0.90-2.0 / RSS 1.0
+//   XML root feed                        -> Atom 0.3 / 1.0
+//   XML root urlset | sitemapindex       -> sitemap / sitemap index
+public import CrawlerModel
+public import struct Foundation.Date
+import LibXML2
+
+public enum FeedParser {
+    /// Parses a source into a feed.
+    /// - Parameters:
+    ///   - bytes: the body as fetched (after Content-Encoding is undone).
+    ///   - url: the final URL it was fetched from: the base for relative links (an `xml:base` takes precedence).
+    ///   - kind: `.html` reads a section page; `.jsonfeed` insists on JSON; every other value detects from content.
+    ///   - contentTypeCharset: the `charset=` of the HTTP Content-Type, if any.
+    /// - Returns: the feed. A sitemap index comes back as a `.sitemap` feed whose items are the child sitemaps
+    ///   (link = id = sitemap URL, updated = lastmod); use `read` to tell the two apart.
+    /// - Throws: `FeedParseError`; an HTML page with feed links throws `.notAFeed` with `discoveredFeeds` set.
+    public static func parse(_ bytes: [UInt8], url: String, kind: FeedKind = .auto, contentTypeCharset: String? = nil,
+                             options: FeedParseOptions = FeedParseOptions()) throws(FeedParseError) -> ParsedFeed {
+        switch try read(bytes, url: url, kind: kind, contentTypeCharset: contentTypeCharset, options: options) {
+        case .feed(let feed):
+            return feed
+        case .sitemapIndex(let sitemaps):
+            return ParsedFeed(kind: .sitemap, items: sitemaps.map {
+                FeedItem(id: $0.url, link: $0.url, updated: $0.lastModified)
+            })
+        case .feedLinks(let feeds):
+            var error = FeedParseError(.notAFeed, "an HTML page that links to \(feeds.count) feed(s): "
+                                       + feeds.map(\.url).joined(separator: " "))
+            error.discoveredFeeds = feeds
+            throw error
+        }
+    }
+
+    /// Parses a source and says what it is: a feed, a sitemap index to follow, or an HTML page naming feeds.
+    /// Same parameters as `parse`.
+    public static func read(_ bytes: [UInt8], url: String, kind: FeedKind = .auto, contentTypeCharset: String? = nil,
+                            options: FeedParseOptions = FeedParseOptions()) throws(FeedParseError) -> FeedDocument {
+        let start = contentStart(bytes)
+        guard start < bytes.count else { throw FeedParseError(.empty, "the body is empty") }
+        let format: SourceFormat
+        switch kind {
+        case .html: format = .html
+        case .jsonfeed: format = .json
+        default: format = try sniff(bytes, from: start)
+        }
+        var document: FeedDocument
+        switch format {
+        case .json:
+            let utf8 = CharsetSniffer.isValidUTF8(bytes) ? bytes : Windows1252.toUTF8(bytes)
+            document = .feed(try JSONFeedParser.parse(Array(utf8[start...]), feedURL: url))
+        case .html:
+            let html = try parseHTML(bytes, url: url, charset: contentTypeCharset)
+            if kind == .html {
+                var pattern: Regex<AnyRegexOutput>?
+                if let source = options.linkPattern {
+                    do { pattern = try Regex(source) } catch {
+                        throw FeedParseError(.badLinkPattern, "link_pattern is not a valid regular expression: \(source)")
+                    }
+                }
+                document = .feed(HTMLPageParser.sectionPage(html, pageURL: url, linkPattern: pattern))
+            } else {
+                let feeds = HTMLPageParser.discoverFeeds(html, pageURL: url)
+                guard !feeds.isEmpty else {
+                    throw FeedParseError(.notAFeed, "an HTML page without feed links (set kind = \"html\" to read it as a section page)")
+                }
+                document = .feedLinks(feeds)
+            }
+        case .xml:
+            document = try parseXML(bytes, from: start, url: url, charset: contentTypeCharset, options: options)
+        }
+        if case .feed(var feed) = document {
+            if let limit = options.maxItems, feed.items.count > limit { feed.items.removeSubrange(limit...) }
+            if options.rejectHomepageLinks, feed.kind != .html {
+                try FeedHealth.checkLinks(&feed)
+            }
+            document = .feed(feed)
+        }
+        return document
+    }
+
+    // MARK: Detection
+
+    enum SourceFormat { case xml, json, html }
+
+    /// Index of the first byte after a UTF-8 BOM and leading whitespace.
+    static func contentStart(_ bytes: [UInt8]) -> Int {
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A
+                || bytes[index] == 0x0D || bytes[index] == 0x0C || bytes[index] == 0 {
+            index += 1
+        }
+        return index
+    }
+
+    static func sniff(_ bytes: [UInt8], from start: Int) throws(FeedParseError) -> SourceFormat {
+        // UTF-16 with a BOM: libxml2 reads it; nothing else here is UTF-16.
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return .xml }
+        let first = bytes[start]
+        if first == UInt8(ascii: "{") { return .json }
+        guard first == UInt8(ascii: "<") else {
+            throw FeedParseError(.notAFeed, "the body is neither XML, HTML nor JSON (starts with \(describe(bytes, from: start)))")
+        }
+        // The first element name decides HTML vs XML, past the XML declaration, comments and doctype.
+        let window = bytes[start..<min(bytes.count, start + 4096)]
+        let lowered = window.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        var index = 0
+        while index < lowered.count {
+            guard let open = lowered[index...].firstIndex(of: UInt8(ascii: "<")) else { break }
+            let next = open + 1 < lowered.count ? lowered[open + 1] : 0
+            if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
+                if lowered[open...].starts(with: Array("<!doctype html".utf8)) { return .html }
+                if lowered[open...].starts(with: Array("<!--".utf8)) {
+                    index = find(Array("-->".utf8), in: lowered, from: open + 4).map { $0 + 3 } ?? lowered.count
+                } else {
+                    index = (lowered[open...].firstIndex(of: UInt8(ascii: ">")) ?? lowered.count - 1) + 1
+                }
+                continue
+            }
+            let name = lowered[(open + 1)...].prefix(while: { PlainText.isASCIILetter($0) || PlainText.isASCIIDigit($0) || $0 == UInt8(ascii: ":") })
+            if name.elementsEqual("html".utf8) || name.elementsEqual("head".utf8) || name.elementsEqual("body".utf8) {
+                return .html
+            }
+            return .xml
+        }
+        return .xml
+    }
+
+    private static func describe(_ bytes: [UInt8], from start: Int) -> String {
+        let prefix = bytes[start..<min(bytes.count, start + 16)]
+        let printable = prefix.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        return printable ? "\"\(String(decoding: prefix, as: UTF8.self))\"" : "binary bytes"
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        var index = start
+        while index + needle.count <= haystack.count {
+            if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: XML
+
+    private static func parseXML(_ bytes: [UInt8], from start: Int, url: String, charset: String?,
+                                 options: FeedParseOptions) throws(FeedParseError) -> FeedDocument {
+        let decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset)
+        let document: Document
+        do {
+            document = try Document.parseXML(decoded.bytes, url: url, encoding: decoded.encoding, recover: true)
+        } catch {
+            switch error {
+            case .empty: throw FeedParseError(.malformedXML, "no XML element could be read")
+            case .tooLarge: throw FeedParseError(.tooLarge, "the document is too large to parse")
+            case .malformed(let message, let line):
+                if message.lowercased().contains("encoding") {
+                    throw FeedParseError(.badEncoding, "cannot decode the document: \(message) (line \(line))")
+                }
+                throw FeedParseError(.malformedXML, "\(message) (line \(line))")
+            }
+        }
+        guard let root = document.root else { throw FeedParseError(.malformedXML, "no root element") }
+        if root.hasName("rss") || root.hasName("RDF") || root.hasName("rdf") {
+            return .feed(RSSParser.parse(root: root, feedURL: url))
+        }
+        if root.hasName("feed") { return .feed(AtomParser.parse(root: root, feedURL: url)) }
+        if root.hasName("urlset") {
+            return .feed(SitemapParser.parseURLSet(root: root, feedURL: url, notBefore: options.notBefore))
+        }
+        if root.hasName("sitemapindex") {
+            return .sitemapIndex(SitemapParser.parseIndex(root: root, feedURL: url, notBefore: options.notBefore))
+        }
+        if root.hasName("channel") {
+            // A bare <channel> root (seen with broken RSS 0.9x generators).
+            var feed = RSSParser.parse(root: root, feedURL: url)
+            if feed.items.isEmpty { feed = ParsedFeed(kind: .rss) }
+            return .feed(feed)
+        }
+        if root.hasName("html") {
+            let html = try parseHTML(bytes, url: url, charset: charset)
+            let feeds = HTMLPageParser.discoverFeeds(html, pageURL: url)
+            guard !feeds.isEmpty else { throw FeedParseError(.notAFeed, "an XHTML page without feed links") }
+            return .feedLinks(feeds)
+        }
+        throw FeedParseError(.notAFeed, "XML with root element <\(root.name)> is not a feed format")
+    }
+
+    // MARK: HTML
+
+    private static func parseHTML(_ bytes: [UInt8], url: String, charset: String?) throws(FeedParseError) -> Document {
+        do {
+            return try Document.parseHTML(bytes, url: url, encoding: FeedEncoding.htmlEncoding(bytes, httpCharset: charset))
+        } catch {
+            switch error {
+            case .tooLarge: throw FeedParseError(.tooLarge, "the page is too large to parse")
+            default: throw FeedParseError(.notAFeed, "an HTML page with no content")
+            }
+        }
+    }
+}
+
+/// Knobs for one parse; the defaults suit feeds.
+public struct FeedParseOptions: Sendable, Equatable {
+    /// `kind = .html` only: a regular expression (Swift Regex syntax) that an absolute link must contain a match
+    /// of to count as an article; it replaces the URL-shape heuristic. Links must still be on the page's site.
+    public var linkPattern: String?
+    /// Sitemaps: URLs (and child sitemaps) dated before this are dropped; undated ones are kept.
+    public var notBefore: Date?
+    /// Keep at most this many items, in document order (nil: all).
+    public var maxItems: Int?
+    /// Report a feed whose item links all point at a site's home page as broken (`links_point_to_homepage`)
+    /// instead of returning one bogus article. On by default.
+    public var rejectHomepageLinks: Bool
+
+    public init(linkPattern: String? = nil, notBefore: Date? = nil, maxItems: Int? = nil, rejectHomepageLinks: Bool = true) {
+        self.linkPattern = linkPattern
+        self.notBefore = notBefore
+        self.maxItems = maxItems
+        self.rejectHomepageLinks = rejectHomepageLinks
+    }
+}
+
+/// What a source turned out to be.
+public enum FeedDocument: Sendable, Equatable {
+    /// A feed (RSS, Atom, JSON Feed, sitemap, HTML section page) with its items.
+    case feed(ParsedFeed)
+    /// A sitemap index: fetch each child sitemap and parse it the same way (indexes may nest; bound the depth).
+    case sitemapIndex([SitemapReference])
+    /// An HTML page (e.g. a homepage configured as a feed) naming its feeds with <link rel="alternate">.
+    case feedLinks([DiscoveredFeed])
+}
+
+/// One child sitemap listed by a sitemap index.
+public struct SitemapReference: Sendable, Equatable {
+    public var url: String
+    public var lastModified: Date?
+
+    public init(url: String, lastModified: Date? = nil) {
+        self.url = url
+        self.lastModified = lastModified
+    }
+}
+
+/// A feed announced by an HTML page.
+public struct DiscoveredFeed: Sendable, Equatable {
+    /// Absolute http(s) URL.
+    public var url: String
+    public var title: String?
+    /// `.rss`, `.atom` or `.jsonfeed`, from the link's type attribute.
+    public var kind: FeedKind
+
+    public init(url: String, title: String? = nil, kind: FeedKind) {
+        self.url = url
+        self.title = title
+        self.kind = kind
+    }
+}
+
+/// Why a source could not be read as a feed. `reason` is stable (for logs and metrics), `message` says more.
+public struct FeedParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Reason: String, Sendable, Equatable {
+        /// No bytes, or only whitespace.
+        case empty
+        /// Some other kind of document (HTML without feed links, XML of another vocabulary, binary data).
+        case notAFeed = "not_a_feed"
+        /// XML that libxml2 could not build a tree from even in recovery mode.
+        case malformedXML = "malformed_xml"
+        /// A body starting with `{` that is not valid JSON.
+        case malformedJSON = "malformed_json"
+        /// The declared charset is unknown or the bytes cannot be decoded with it.
+        case badEncoding = "bad_encoding"
+        /// Larger than the parser accepts (2 GiB).
+        case tooLarge = "too_large"
+        /// Every item links to a site's home page (seen on tribunnews): one bogus article instead of many.
+        case linksPointToHomepage = "links_point_to_homepage"
+        /// The configured link_pattern is not a valid regular expression.
+        case badLinkPattern = "bad_link_pattern"
+    }
+
+    public var reason: Reason
+    public var message: String
+    /// For `.notAFeed` on an HTML page: the feeds it links to (autodiscovery).
+    public var discoveredFeeds: [DiscoveredFeed] = []
+
+    public init(_ reason: Reason, _ message: String) {
+        self.reason = reason
+        self.message = message
+    }
+
+    public var description: String { "\(reason.rawValue): \(message)" }
+}

@@ -1,0 +1,279 @@
+// Turning feed text fields into one line of plain text: tags stripped, character references decoded,
+// whitespace collapsed. Feeds put HTML in titles and descriptions escaped (`&lt;b&gt;`), in CDATA, or as raw
+// child elements; after libxml2 has undone the XML layer, all three arrive here as markup in a String.
+// Hand-written over UTF-8 bytes: one pass, no regex, no second libxml2 parse per field.
+import CrawlerModel
+
+enum PlainText {
+    /// Markup -> plain text. Tags are dropped (block-level ones leave a space so words do not merge),
+    /// <script>/<style> contents and comments dropped, entities decoded, whitespace collapsed, NFC.
+    static func fromHTML(_ html: String) -> String {
+        var source = html
+        let stripped: [UInt8] = source.withUTF8 { bytes in
+            // Fast path: nothing to strip or decode.
+            if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return Array(bytes) }
+            return strip(bytes)
+        }
+        return SpoolTextFormat.line(String(decoding: stripped, as: UTF8.self))
+    }
+
+    /// Text that is plain already (Atom `type="text"`, JSON Feed `content_text`): only whitespace collapsed.
+    static func fromText(_ text: String) -> String { SpoolTextFormat.line(text) }
+
+    /// Decodes character references only (no tag stripping), e.g. for URLs written with `&amp;`.
+    static func decodeEntities(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        var source = text
+        let decoded: [UInt8] = source.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "&"), let (scalar, length) = entity(in: bytes, at: index) {
+                    appendUTF8(scalar, to: &out)
+                    index += length
+                } else {
+                    out.append(bytes[index])
+                    index += 1
+                }
+            }
+            return out
+        }
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    private static func strip(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        let count = bytes.count
+        var noTagEndAhead = false
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "&") {
+                if let (scalar, length) = entity(in: bytes, at: index) {
+                    appendUTF8(scalar, to: &out)
+                    index += length
+                } else {
+                    out.append(byte)
+                    index += 1
+                }
+                continue
+            }
+            guard byte == UInt8(ascii: "<"), index + 1 < count else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            let next = bytes[index + 1]
+            if next == UInt8(ascii: "!") {
+                // Comment, or a doctype/CDATA marker left in escaped HTML.
+                if hasPrefix(bytes, at: index, "<!--") {
+                    index = find(bytes, "-->", from: index + 4).map { $0 + 3 } ?? count
+                } else if hasPrefix(bytes, at: index, "<![CDATA[") {
+                    // Escaped HTML sometimes still carries a CDATA wrapper: keep its text.
+                    let end = find(bytes, "]]>", from: index + 9) ?? count
+                    out.append(contentsOf: bytes[(index + 9)..<end])
+                    index = min(count, end + 3)
+                } else {
+                    index = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: index).map { $0 + 1 } ?? count
+                }
+                continue
+            }
+            let closing = next == UInt8(ascii: "/")
+            let nameStart = closing ? index + 2 : index + 1
+            guard nameStart < count, isASCIILetter(bytes[nameStart]) || next == UInt8(ascii: "?") else {
+                // "a < b", "<3": a literal less-than sign.
+                out.append(byte)
+                index += 1
+                continue
+            }
+            guard !noTagEndAhead, let tagEnd = tagEnd(bytes, from: nameStart) else {
+                // No closing ">" anywhere: "a<b" was text after all. Remembered, so a hostile run of "<a<a<a"
+                // costs one scan, not one per "<".
+                noTagEndAhead = true
+                out.append(byte)
+                index += 1
+                continue
+            }
+            var nameEnd = nameStart
+            while nameEnd < tagEnd, isASCIILetter(bytes[nameEnd]) || isASCIIDigit(bytes[nameEnd]) { nameEnd += 1 }
+            let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
+            index = tagEnd + 1
+            if !closing, equalsLowercased(name, "script") || equalsLowercased(name, "style") {
+                // Skip the element's content up to its end tag.
+                let endTag: StaticString = equalsLowercased(name, "script") ? "</script" : "</style"
+                let close = findIgnoringCase(bytes, endTag, from: index) ?? count
+                index = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: close).map { $0 + 1 } ?? count
+                continue
+            }
+            if isBlock(name) { out.append(UInt8(ascii: " ")) }
+        }
+        return out
+    }
+
+    /// The index of the `>` closing a tag, skipping quoted attribute values.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        var quote: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if quote != 0 {
+                if byte == quote { quote = 0 }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: ">") {
+                return index
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Tags after which text on either side belongs to different words/lines.
+    private static func isBlock(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        let blocks: [StaticString] = ["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+                      "table", "blockquote", "hr", "img", "figure", "figcaption", "section", "article", "header",
+                      "footer", "dd", "dt", "dl", "pre", "iframe", "video", "audio", "source", "center"]
+        for block in blocks where equalsLowercased(name, block) { return true }
+        return false
+    }
+
+    /// Decodes `&name;`, `&#123;`, `&#x1F600;` at `start`; returns the scalar and the bytes consumed.
+    /// The five XML names are also accepted without `;` (as browsers do), other names need it.
+    static func entity(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (Unicode.Scalar, Int)? {
+        var index = start + 1
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: "#") {
+            index += 1
+            var hex = false
+            if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "x") { hex = true; index += 1 }
+            var value: UInt32 = 0
+            let digitsStart = index
+            while index < bytes.count, index - digitsStart < 8 {
+                let byte = bytes[index]
+                if isASCIIDigit(byte) { value = value * (hex ? 16 : 10) + UInt32(byte - 48) }
+                else if hex, (byte | 0x20) >= 97, (byte | 0x20) <= 102 { value = value * 16 + UInt32((byte | 0x20) - 87) }
+                else { break }
+                index += 1
+            }
+            guard index > digitsStart else { return nil }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ";") { index += 1 }
+            return (numericScalar(value), index - start)
+        }
+        let nameStart = index
+        while index < bytes.count, index - nameStart < 10, isASCIILetter(bytes[index]) || isASCIIDigit(bytes[index]) {
+            index += 1
+        }
+        guard index > nameStart else { return nil }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)
+        let terminated = index < bytes.count && bytes[index] == UInt8(ascii: ";")
+        if terminated, let value = HTMLEntities.table[name], let scalar = Unicode.Scalar(value) {
+            return (scalar, index + 1 - start)
+        }
+        if !terminated {
+            switch name {
+            case "amp": return ("&", index - start)
+            case "lt": return ("<", index - start)
+            case "gt": return (">", index - start)
+            case "quot": return ("\"", index - start)
+            case "nbsp": return ("\u{A0}", index - start)
+            default: return nil
+            }
+        }
+        return nil
+    }
+
+    /// HTML5's rules for numeric references: 0x80-0x9F mean windows-1252 (what the author typed), invalid
+    /// values become U+FFFD.
+    private static func numericScalar(_ value: UInt32) -> Unicode.Scalar {
+        if value >= 0x80 && value <= 0x9F, let mapped = Windows1252.scalar(for: UInt8(value)) { return mapped }
+        if value == 0 { return "\u{FFFD}" }
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+
+    static func appendUTF8(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        UTF8.encode(scalar) { out.append($0) }
+    }
+
+    // MARK: Byte helpers
+
+    static func isASCIILetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
+    static func isASCIIDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+
+    private static func equalsLowercased(_ word: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard word.count == text.utf8CodeUnitCount else { return false }
+        for offset in 0..<word.count where (word[offset] | 0x20) != text.utf8Start[offset] { return false }
+        return true
+    }
+
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ text: StaticString) -> Bool {
+        let length = text.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        for offset in 0..<length where bytes[index + offset] != text.utf8Start[offset] { return false }
+        return true
+    }
+
+    private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == text.utf8Start[0], hasPrefix(bytes, at: index, text) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func findIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString, from start: Int) -> Int? {
+        let length = text.utf8CodeUnitCount
+        var index = start
+        while index + length <= bytes.count {
+            var matched = true
+            for offset in 0..<length {
+                let byte = bytes[index + offset]
+                let lowered = byte >= 65 && byte <= 90 ? byte + 32 : byte
+                if lowered != text.utf8Start[offset] { matched = false; break }
+            }
+            if matched { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == byte { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// windows-1252, the charset of most mislabelled Western pages: bytes 0x80-0x9F are typographic characters
+/// there (curly quotes, dashes, euro), controls in ISO-8859-1.
+enum Windows1252 {
+    private static let high: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
+
+    /// The character of one byte; 0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined and read as their C1 control
+    /// code points (as browsers do), so no byte is ever lost.
+    static func scalar(for byte: UInt8) -> Unicode.Scalar? {
+        if byte >= 0x80 && byte <= 0x9F {
+            let value = high[Int(byte - 0x80)]
+            return Unicode.Scalar(value == 0 ? UInt32(byte) : value)
+        }
+        return Unicode.Scalar(UInt32(byte))
+    }
+
+    /// Transcodes windows-1252 bytes to UTF-8 bytes.
+    static func toUTF8(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        for byte in bytes {
+            if byte < 0x80 { out.append(byte) } else if let scalar = scalar(for: byte) { PlainText.appendUTF8(scalar, to: &out) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,136 @@
+// Relative reference resolution, RFC 3986 section 5.2, on Strings. Foundation's URL(string:relativeTo:) refuses
+// references with spaces or non-ASCII characters, which feeds do contain; this resolves them textually as
+// Python's urljoin (and so feedparser) does, and never fails.
+enum URLResolver {
+    /// `reference` made absolute against `base`. Surrounding whitespace is trimmed. When `base` is nil or not
+    /// absolute, or `reference` already has a scheme, `reference` is returned (trimmed, dot segments kept).
+    static func resolve(_ reference: String, against base: String?) -> String {
+        let reference = trimmed(reference)
+        if scheme(of: reference) != nil { return reference }
+        guard let base, let baseScheme = scheme(of: base) else { return reference }
+        let baseParts = Parts(base, schemeLength: baseScheme.count)
+        if reference.isEmpty { return base.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? base }
+        if reference.hasPrefix("//") { return baseScheme + ":" + reference }
+        if reference.hasPrefix("#") { return baseParts.withoutFragment + reference }
+        if reference.hasPrefix("?") { return baseParts.prefix + baseParts.path + reference }
+        // Split the reference's path from its query/fragment.
+        let pathEnd = reference.firstIndex(where: { $0 == "?" || $0 == "#" }) ?? reference.endIndex
+        let referencePath = String(reference[..<pathEnd])
+        let tail = String(reference[pathEnd...])
+        let merged: String
+        if referencePath.hasPrefix("/") {
+            merged = referencePath
+        } else if baseParts.hasAuthority && baseParts.path.isEmpty {
+            merged = "/" + referencePath
+        } else if let slash = baseParts.path.lastIndex(of: "/") {
+            merged = String(baseParts.path[...slash]) + referencePath
+        } else {
+            merged = referencePath
+        }
+        return baseParts.prefix + removeDotSegments(merged) + tail
+    }
+
+    /// "http" for "http://x/", nil for a relative reference. Schemes are ASCII letters, digits, + - .
+    static func scheme(of text: String) -> String? {
+        var length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") { return length > 0 ? String(text.utf8.prefix(length))! : nil }
+            let isLetter = (byte | 0x20) >= 97 && (byte | 0x20) <= 122
+            let allowed = isLetter || (length > 0 && ((byte >= 48 && byte <= 57) || byte == 43 || byte == 45 || byte == 46))
+            guard allowed else { return nil }
+            length += 1
+        }
+        return nil
+    }
+
+    /// True for absolute http(s) URLs with a host.
+    static func isHTTP(_ text: String) -> Bool {
+        guard let scheme = scheme(of: text)?.lowercased(), scheme == "http" || scheme == "https" else { return false }
+        return text.utf8.dropFirst(scheme.utf8.count).starts(with: "://".utf8) && text.utf8.count > scheme.utf8.count + 3
+    }
+
+    /// The host of an absolute URL, lowercased, without port or userinfo.
+    static func host(of text: String) -> String? {
+        guard let scheme = scheme(of: text) else { return nil }
+        let rest = text.utf8.dropFirst(scheme.utf8.count + 1)
+        guard rest.starts(with: "//".utf8) else { return nil }
+        let authority = rest.dropFirst(2).prefix(while: { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
+        var hostPart = Substring(authority)
+        if let at = hostPart.lastIndex(of: "@") { hostPart = hostPart[hostPart.index(after: at)...] }
+        if hostPart.hasPrefix("[") {
+            if let close = hostPart.firstIndex(of: "]") { return String(hostPart[...close]).lowercased() }
+            return nil
+        }
+        if let colon = hostPart.firstIndex(of: ":") { hostPart = hostPart[..<colon] }
+        return hostPart.isEmpty ? nil : hostPart.lowercased()
+    }
+
+    /// The path of an absolute URL ("/" when empty), without query or fragment.
+    static func path(of text: String) -> String {
+        guard let scheme = scheme(of: text) else { return text }
+        let parts = Parts(text, schemeLength: scheme.count)
+        return parts.path.isEmpty ? "/" : parts.path
+    }
+
+    /// The query of an absolute URL without "?", nil when absent.
+    static func query(of text: String) -> String? {
+        let withoutFragment = text.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        guard let mark = withoutFragment.firstIndex(of: "?") else { return nil }
+        return String(withoutFragment[withoutFragment.index(after: mark)...])
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{A0}" }
+        guard let first = text.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isSpace($0) })!
+        return String(text[first...last])
+    }
+
+    /// RFC 3986 5.2.4.
+    static func removeDotSegments(_ path: String) -> String {
+        guard path.contains(".") else { return path }
+        var output: [Substring] = []
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let absolute = path.hasPrefix("/")
+        for (position, segment) in segments.enumerated() {
+            if absolute && position == 0 { continue }
+            let isLast = position == segments.count - 1
+            switch segment {
+            case ".":
+                if isLast { output.append("") }
+            case "..":
+                if !output.isEmpty { output.removeLast() }
+                if isLast { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        return (absolute ? "/" : "") + output.joined(separator: "/")
+    }
+
+    /// scheme://authority | path | ?query#fragment of an absolute URL.
+    private struct Parts {
+        /// "http://host" (or "mailto:" for URLs without authority).
+        var prefix: String
+        var path: String
+        var withoutFragment: String
+        var hasAuthority: Bool
+
+        init(_ url: String, schemeLength: Int) {
+            let utf8 = Array(url.utf8)
+            var index = schemeLength + 1
+            hasAuthority = index + 1 < utf8.count && utf8[index] == UInt8(ascii: "/") && utf8[index + 1] == UInt8(ascii: "/")
+            if hasAuthority {
+                index += 2
+                while index < utf8.count, utf8[index] != UInt8(ascii: "/"), utf8[index] != UInt8(ascii: "?"),
+                      utf8[index] != UInt8(ascii: "#") { index += 1 }
+            }
+            prefix = String(decoding: utf8[..<index], as: UTF8.self)
+            let pathStart = index
+            while index < utf8.count, utf8[index] != UInt8(ascii: "?"), utf8[index] != UInt8(ascii: "#") { index += 1 }
+            path = String(decoding: utf8[pathStart..<index], as: UTF8.self)
+            let fragment = utf8.firstIndex(of: UInt8(ascii: "#")) ?? utf8.count
+            withoutFragment = String(decoding: utf8[..<fragment], as: UTF8.self)
+        }
+    }
+}

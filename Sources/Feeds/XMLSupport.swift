@@ -1,0 +1,151 @@
+// Helpers shared by the XML feed readers (RSS, RDF, Atom, sitemaps): namespace URIs, element text, xml:base.
+import LibXML2
+
+enum Namespace {
+    static let xml = "http://www.w3.org/XML/1998/namespace"
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let rss10 = "http://purl.org/rss/1.0/"
+    static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    static let dc = "http://purl.org/dc/elements/1.1/"
+    static let dcterms = "http://purl.org/dc/terms/"
+    static let content = "http://purl.org/rss/1.0/modules/content/"
+    static let media = "http://search.yahoo.com/mrss/"
+    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    static let sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    static let googleNews = "http://www.google.com/schemas/sitemap-news/0.9"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
+
+    /// Extension namespaces whose elements must not be mistaken for RSS core elements of the same local name
+    /// (`media:title`, `atom:link`, `itunes:summary`, ...).
+    static func isExtension(_ uri: String?) -> Bool {
+        guard let uri else { return false }
+        switch uri {
+        case atom10, atom03, dc, dcterms, content, media, itunes, googleNews, xhtml, rdf: return true
+        default:
+            // Misspelt Atom and Media RSS namespaces seen in the wild.
+            return uri.hasPrefix("http://www.w3.org/2005/Atom") || uri.hasPrefix("http://search.yahoo.com/mrss")
+        }
+    }
+
+    static func isAtom(_ uri: String?) -> Bool { uri == atom10 || uri == atom03 || (uri?.hasPrefix(atom10) ?? false) }
+    static func isMedia(_ uri: String?) -> Bool { uri?.hasPrefix("http://search.yahoo.com/mrss") ?? false }
+    static func isDC(_ uri: String?) -> Bool { uri == dc }
+    static func isDCTerms(_ uri: String?) -> Bool { uri == dcterms }
+}
+
+extension Node {
+    /// The element's text as written: text and CDATA, entity references that libxml2 did not expand kept as
+    /// `&name;` (HTML decoding of titles and summaries resolves them). When the element has element children
+    /// (inline XHTML, or raw HTML a sloppy feed did not escape), their markup is returned so that tags can be
+    /// stripped with block boundaries respected.
+    var rawText: String {
+        var hasElementChild = false
+        var child = firstChild
+        var text = ""
+        while let node = child {
+            switch node.kind {
+            case .text: text += node.content ?? ""
+            case .element: hasElementChild = true
+            case .other: text += node.outerMarkup
+            case .comment: break
+            }
+            if hasElementChild { break }
+            child = node.nextSibling
+        }
+        return hasElementChild ? innerMarkup : text
+    }
+
+    /// Plain text of a field that holds HTML or text (RSS titles and descriptions); nil when empty.
+    var htmlFieldText: String? { nonEmpty(PlainText.fromHTML(rawText)) }
+
+    /// A URL-ish field (link, guid, loc): text trimmed, nil when empty.
+    var trimmedText: String? {
+        let text = literalText.trimmingFeedWhitespace
+        return text.isEmpty ? nil : text
+    }
+
+    /// Text of text children only, as the reader sees it: entity references libxml2 left unexpanded are decoded
+    /// one by one (never a second decoding pass over the text, which would turn a literal "&lt;" into "<").
+    var literalText: String {
+        var text = ""
+        var child = firstChild
+        while let node = child {
+            if node.isText { text += node.content ?? "" }
+            else if node.kind == .other { text += PlainText.decodeEntities(node.outerMarkup) }
+            child = node.nextSibling
+        }
+        return text
+    }
+
+    /// xml:base on this element, if any.
+    var xmlBase: String? { attribute("base", namespace: Namespace.xml) }
+
+    /// The base URL in effect inside this element: its own xml:base resolved against `inherited`.
+    func base(inheriting inherited: String) -> String {
+        guard let own = xmlBase, !own.isEmpty else { return inherited }
+        return URLResolver.resolve(own, against: inherited)
+    }
+
+    /// The base in effect for this element from the document root down (all xml:base on the way applied).
+    func effectiveBase(documentURL: String) -> String {
+        var chain: [String] = []
+        var node: Node? = self
+        while let current = node {
+            if let base = current.xmlBase, !base.isEmpty { chain.append(base) }
+            node = current.parent
+        }
+        var base = documentURL
+        for own in chain.reversed() { base = URLResolver.resolve(own, against: base) }
+        return base
+    }
+
+    /// Direct element children, without building an array.
+    func forEachElementChild(_ body: (Node) -> Void) {
+        var child = firstChild
+        while let node = child {
+            if node.isElement { body(node) }
+            child = node.nextSibling
+        }
+    }
+}
+
+func nonEmpty(_ text: String?) -> String? {
+    guard let text, !text.isEmpty else { return nil }
+    return text
+}
+
+extension String {
+    /// Trimmed of ASCII whitespace and NBSP (feeds pad links and guids with newlines and tabs).
+    var trimmingFeedWhitespace: String {
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{A0}" }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isSpace($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
+    }
+}
+
+/// Resolves a link found in a feed: `&amp;` left over from double escaping fixed (as feedparser does), then made
+/// absolute against the base in effect.
+func resolveFeedLink(_ raw: String?, base: String) -> String? {
+    guard var raw = raw?.trimmingFeedWhitespace, !raw.isEmpty else { return nil }
+    if raw.contains("&amp;") { raw = raw.replacingAll("&amp;", with: "&") }
+    return URLResolver.resolve(raw, against: base)
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+}
