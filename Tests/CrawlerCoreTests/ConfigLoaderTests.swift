@@ -13,7 +13,7 @@ import CrawlerModel
         state_dir = "./state"
         user_agent = "test-agent/1.0"
         allow_private_networks = false
-        allowed_private_hosts = ["127.0.0.1", "Sindonews.localhost"]
+        allowed_private_hosts = ["127.0.0.1", "Sindonews.localhost", "10.0.0.0/8", "fd00::/8"]
         default_interval = "15m"
         min_interval = "90s"
         max_interval = "1d"
@@ -52,7 +52,7 @@ import CrawlerModel
         #expect(config.stateDir == "./state")
         #expect(config.userAgent == "test-agent/1.0")
         #expect(config.allowPrivateNetworks == false)
-        #expect(config.allowedPrivateHosts == ["127.0.0.1", "sindonews.localhost"])
+        #expect(config.allowedPrivateHosts == ["127.0.0.1", "sindonews.localhost", "10.0.0.0/8", "fd00::/8"])
         #expect(config.defaultIntervalSeconds == 900)
         #expect(config.minIntervalSeconds == 90)
         #expect(config.maxIntervalSeconds == 86_400)
@@ -202,6 +202,19 @@ import CrawlerModel
         #expect(ConfigLoader.feedURLProblem("https:///rss") != nil)
         #expect(ConfigLoader.feedURLProblem("https://user:pw@example.com/") != nil)
         #expect(ConfigLoader.feedURLProblem("https://exa mple.com/") != nil)
+    }
+
+    @Test func allowedPrivateHostsAreHostsAddressesOrRanges() throws {
+        let errors = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse(text: """
+                allowed_private_hosts = ["127.0.0.1", "http://127.0.0.1/", "10.0.0.0/x", "a b"]
+                [[feeds]]
+                name = "a"
+                url = "http://example.com/rss"
+                """, file: "hosts.toml")
+        }
+        #expect(errors?.problems.count == 3)
+        #expect(errors?.problems.allSatisfy { $0.line == 1 } == true)
     }
 
     @Test func spoolAndStateMustDiffer() throws {

@@ -185,9 +185,9 @@ private struct Validator {
         if let hosts = stringArray(top, "allowed_private_hosts") {
             var valid: [String] = []
             for host in hosts {
-                if host.isEmpty || host.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" }) {
+                if !Self.isHostOrRange(host) {
                     report("allowed_private_hosts",
-                           "allowed_private_hosts: \(configQuoted(host)) is not a host name or IP address (no scheme, path or spaces)")
+                           "allowed_private_hosts: \(configQuoted(host)) is not a host name, IP address or CIDR range (no scheme, path or spaces)")
                 } else {
                     valid.append(host.lowercased())
                 }
@@ -252,6 +252,19 @@ private struct Validator {
 
         config.feeds = feeds(root, config: config)
         return config
+    }
+
+    /// A host name, an address literal, or a CIDR range like "10.0.0.0/8" / "fd00::/8".
+    static func isHostOrRange(_ entry: String) -> Bool {
+        guard !entry.isEmpty, !entry.contains(where: { $0 == " " || $0 == "\t" || $0 == "@" }),
+              !entry.contains("://") else { return false }
+        let parts = entry.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return true
+        case 2: return !parts[0].isEmpty && !parts[1].isEmpty && parts[1].allSatisfy { $0.isASCII && $0.isNumber }
+                    && parts[1].count <= 3
+        default: return false
+        }
     }
 
     // MARK: Feeds
