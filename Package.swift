@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "feedcrawler",
             dependencies: [
-                "CrawlerCore",
+                "CrawlerCore", "CrawlerModel", "Feeds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

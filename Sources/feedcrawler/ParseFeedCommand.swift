@@ -3,6 +3,9 @@
 // UTC dates and absolute links, null where absent.
 import ArgumentParser
 import CrawlerCore
+import CrawlerModel
+import Feeds
+import Foundation
 
 struct ParseFeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,11 +23,26 @@ struct ParseFeedCommand: ParsableCommand {
         "Base URL for relative links (default: the fetched URL; none for files).", valueName: "base"))
     var baseURL: String?
 
-    @Flag(name: .long, help: "Print JSON (the conformance format).")
+    @Flag(name: .long, help: "Print JSON (the conformance format) instead of a readable listing.")
     var json = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "auto, rss, atom, jsonfeed, sitemap or html (an index page). Default: auto (detected from content).",
+        valueName: "kind"))
+    var kind: String = "auto"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "With --kind html: a regular expression article links must match.", valueName: "regex"))
+    var linkPattern: String?
 
     func validate() throws {
         _ = try InputSource(argument: input)
+        guard FeedKind(rawValue: kind.lowercased()) != nil else {
+            throw ValidationError("--kind must be one of \(FeedKind.allCases.map(\.rawValue).joined(separator: ", ")); got '\(kind)'")
+        }
+        if let baseURL, ConfigLoader.feedURLProblem(baseURL) != nil {
+            throw ValidationError("--url must be an absolute http or https URL; got '\(baseURL)'")
+        }
     }
 
     func run() throws {
@@ -38,12 +56,48 @@ struct ParseFeedCommand: ParsableCommand {
             writeToStandardError("feedcrawler parse-feed: \(error.description)")
             throw ExitCode(ExitStatus.partialFailure)
         }
-        let base = baseURL ?? loaded.baseURL
-        // TODO(feeds): call the Feeds target once its entry point lands, e.g.
-        //   let feed = try FeedParser.parse(loaded.bytes, url: base, contentType: loaded.contentType)
-        //   print(json ? FeedJSON.encode(feed) : <human listing>)
-        _ = (base, json)
-        writeToStandardError("feedcrawler parse-feed: the feed parser is not available in this build yet")
-        throw ExitCode(ExitStatus.partialFailure)
+        // Without --url a file's relative links stay relative (there is nothing to resolve them against).
+        let base = baseURL ?? loaded.baseURL ?? ""
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser.parse(loaded.bytes, url: base, kind: FeedKind(rawValue: kind.lowercased()) ?? .auto,
+                                        contentTypeCharset: charset(fromContentType: loaded.contentType),
+                                        options: FeedParseOptions(linkPattern: linkPattern))
+        } catch {
+            var message = "feedcrawler parse-feed: \(input): \(error.description)"
+            for discovered in error.discoveredFeeds {
+                message += "\n  feed: \(discovered.url) (\(discovered.kind.rawValue))"
+            }
+            writeToStandardError(message)
+            throw ExitCode(ExitStatus.partialFailure)
+        }
+        if json {
+            print(FeedJSON.string(feed))
+        } else {
+            print(Self.listing(feed), terminator: "")
+        }
     }
+
+    /// A readable listing: the feed's title and link, then per item its date, title and link.
+    static func listing(_ feed: ParsedFeed) -> String {
+        var out = "\(feed.title ?? "(untitled)")  [\(feed.kind.rawValue), \(feed.items.count) items]\n"
+        if let link = feed.link { out += "\(link)\n" }
+        for item in feed.items {
+            let date = (item.published ?? item.updated).map(DateParser.rfc3339UTC) ?? "-"
+            out += "\n\(date)  \(item.title ?? "(untitled)")\n  \(item.link ?? item.id ?? "-")\n"
+        }
+        return out
+    }
+}
+
+/// The `charset=` parameter of a Content-Type header value, if any ("text/xml; charset=ISO-8859-1").
+func charset(fromContentType contentType: String?) -> String? {
+    guard let contentType else { return nil }
+    for parameter in contentType.split(separator: ";").dropFirst() {
+        let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        if pair.count == 2, pair[0].lowercased() == "charset" {
+            return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
+    }
+    return nil
 }
