@@ -1,0 +1,150 @@
+// Line-level boilerplate: recirculation ("Baca Juga"), credits ("Editor:"), pagers, app prompts, desk initials,
+// and the chrome tail some templates put inside the article container. Plain string tests, no regex: these run
+// on every paragraph of every page.
+
+public enum Boilerplate {
+    /// Why a paragraph was dropped, nil when it is content.
+    public static func dropReason(_ line: String) -> String? {
+        let lowered = line.lowercased()
+        let length = lowered.count
+        if length == 0 { return "empty" }
+        for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
+        if length <= 160 {
+            for prefix in creditPrefixes where lowered.hasPrefix(prefix) { return "credit line (\(prefix))" }
+            for prefix in promptPrefixes where lowered.hasPrefix(prefix) { return "prompt (\(prefix))" }
+        }
+        if length <= 60 {
+            let trimmed = lowered.trimmingPunctuationAndSpaces()
+            if exactLines.contains(trimmed) { return "chrome line (\(trimmed))" }
+            if isPager(trimmed) { return "pager" }
+            if isDeskInitials(trimmed) { return "desk initials" }
+        }
+        if lowered.hasPrefix("artikel ini telah tayang di") || lowered.hasPrefix("artikel ini sudah tayang di") {
+            return "syndication footer"
+        }
+        if lowered.hasPrefix("copyright ©") || lowered.hasPrefix("copyright©") || lowered.hasPrefix("© copyright") {
+            if length <= 120 { return "copyright line" }
+        }
+        return nil
+    }
+
+    /// Lines that start the page chrome after the story; everything from one of them on is dropped when it comes
+    /// after at least two content paragraphs.
+    public static func isTailMarker(_ line: String) -> Bool {
+        let trimmed = line.lowercased().trimmingPunctuationAndSpaces()
+        return tailMarkers.contains(trimmed)
+    }
+
+    static let recirculationPrefixes = [
+        "baca juga", "baca:", "baca selengkapnya", "lihat juga", "simak juga", "simak video", "simak selengkapnya",
+        "tonton juga", "tonton video", "saksikan video", "saksikan juga", "klik untuk baca", "jangan lewatkan",
+        "scroll to continue with content", "scroll ke bawah untuk melanjutkan", "baca berita", "berita terkait:",
+        "[gambas:", "read also:", "read more:", "related:", "also read:",
+    ]
+    static let creditPrefixes = [
+        "pewarta:", "pewarta :", "editor:", "editor :", "reporter:", "reporter :", "penulis:", "penulis :",
+        "kontributor:", "kontributor :", "pilihan editor:", "pilihan editor :", "laporan wartawan", "laporan reporter",
+        "penyunting:", "penyunting :", "redaktur:", "redaktur :",
+    ]
+    static let promptPrefixes = [
+        "dapatkan berita", "dapatkan update", "dapatkan informasi", "ikuti berita", "ikuti kami", "ikuti saluran",
+        "follow berita", "follow kami", "gabung ke", "gabung di", "bergabunglah", "download aplikasi",
+        "unduh aplikasi", "klik di sini untuk", "klik disini untuk", "telusuri berita", "simak berita",
+        "sign up for our newsletter", "subscribe to our newsletter", "download the app", "get the app",
+    ]
+    static let exactLines: Set<String> = [
+        "advertisement", "iklan", "scroll to continue with content", "advertisement scroll to continue with content",
+        "lihat juga", "baca juga", "tulis komentar anda", "follow", "share", "bagikan", "komentar",
+        "video rekomendasi", "berita terkait", "rekomendasi", "terpopuler", "berita terkini", "berita terkini more",
+        "sponsored", "ads", "artikel terkait", "topik terkait", "more", "selanjutnya", "sebelumnya",
+        "tutup", "loading", "memuat", "tags", "tag", "topik",
+    ]
+    static let tailMarkers: Set<String> = [
+        "lihat juga", "tulis komentar anda", "video rekomendasi", "berita terkait", "rekomendasi", "terpopuler",
+        "berita terkini", "berita terkini more", "artikel terkait", "topik terkait", "komentar", "baca berita lainnya",
+    ]
+
+    /// "halaman 1 2 3", "halaman 1/2", "halaman 2 dari 3", "page 1 of 2", "1 2 3 selanjutnya".
+    static func isPager(_ text: String) -> Bool {
+        var words = text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" })
+        guard !words.isEmpty else { return false }
+        var sawNumber = false
+        let lead = words[0]
+        if lead == "halaman" || lead == "page" || lead == "hal" || lead == "hal." { words.removeFirst() }
+        else if !(lead.allSatisfy(\.isNumber)) { return false }
+        for word in words {
+            if word.allSatisfy(\.isNumber) { sawNumber = true; continue }
+            if ["dari", "of", "selanjutnya", "sebelumnya", "next", "prev", "previous", "»", "«", "›", "‹", "berikutnya",
+                "...", "…", "all", "semua", "tampilkan"].contains(String(word)) { continue }
+            return false
+        }
+        return sawNumber
+    }
+
+    /// "(ian)", "(tim/tim)", "(lau/pta)", "(nug)" — the desk's initials ending a story.
+    public static func isDeskInitials(_ text: String) -> Bool {
+        guard text.hasPrefix("("), text.hasSuffix(")"), text.count <= 24 else { return false }
+        let inner = text.dropFirst().dropLast()
+        let parts = inner.split(separator: "/", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 4 else { return false }
+        return parts.allSatisfy { part in
+            let trimmed = part.trimmingCharacters(in: " ")
+            return trimmed.count >= 2 && trimmed.count <= 5 && trimmed.allSatisfy { $0.isLetter && $0.isASCII }
+                && trimmed == trimmed.lowercased()
+        }
+    }
+
+    /// Removes desk initials glued to the end of the last paragraph ("... kata dia. (ian)").
+    public static func strippingTrailingInitials(_ line: String) -> String {
+        guard line.hasSuffix(")"), let open = line.lastIndex(of: "(") else { return line }
+        let candidate = String(line[open...])
+        guard isDeskInitials(candidate) else { return line }
+        let before = line[..<open]
+        guard let last = before.last, last == " " || last == "." || last == "\"" || last == "”" else { return line }
+        return String(before).trimmingCharacters(in: " ")
+    }
+
+    /// Cleans a paragraph list: drops boilerplate lines, cuts the chrome tail, strips trailing desk initials.
+    static func clean(_ paragraphs: [String], explain: inout [ExplainEntry]?) -> [String] {
+        var kept: [String] = []
+        kept.reserveCapacity(paragraphs.count)
+        for paragraph in paragraphs {
+            if kept.count >= 2, isTailMarker(paragraph) {
+                explain?.append(ExplainEntry(action: "cut", node: "line", reason: "chrome tail starts: \(paragraph.prefix(40))",
+                                             textLength: paragraph.count))
+                break
+            }
+            if let reason = dropReason(paragraph) {
+                explain?.append(ExplainEntry(action: "drop", node: "line", reason: "\(reason): \(paragraph.prefix(60))",
+                                             textLength: paragraph.count))
+                continue
+            }
+            kept.append(paragraph)
+        }
+        if let last = kept.last {
+            let stripped = strippingTrailingInitials(last)
+            if stripped != last {
+                explain?.append(ExplainEntry(action: "strip", node: "line", reason: "desk initials at the end",
+                                             textLength: last.count - stripped.count))
+                if stripped.isEmpty { kept.removeLast() } else { kept[kept.count - 1] = stripped }
+            }
+        }
+        return kept
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: String) -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, set.contains(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
+
+extension String {
+    /// Drops surrounding spaces and the punctuation chrome lines carry (":", "»", "-", "|").
+    func trimmingPunctuationAndSpaces() -> String {
+        trimmingCharacters(in: " :»«›‹-–—|•·>\u{00A0}")
+    }
+}

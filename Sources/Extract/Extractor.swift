@@ -1,0 +1,467 @@
+// The Extract stage: page bytes + URL -> a clean article (title, paragraphs, metadata) or a rejection with a
+// stable reason. Site rules first (when one matches the host and its body selector finds the text), then the
+// generic scorer; then line-level boilerplate removal, dateline and metadata.
+public import CrawlerModel
+import Foundation
+import LibXML2
+
+/// What `extract` returns: an article, or why the page is not one.
+public enum ExtractionResult: Sendable, Equatable {
+    case article(ExtractedArticle)
+    /// Stable reasons: "unparseable", "no_content", "too_short", "paywalled".
+    case rejected(reason: String)
+}
+
+/// `extract --explain`: the result plus how it was reached.
+public struct ExtractionReport: Sendable {
+    public var result: ExtractionResult
+    /// The article even when rejected (e.g. too short), for diagnostics; nil when nothing was found.
+    public var candidate: ExtractedArticle?
+    /// Which rule or signal chose the body, e.g. "site rule sindonews.com body=.detail-desc" or
+    /// "scored container div.content score=87".
+    public var method: String
+    /// Every block or line dropped or kept on purpose, in order, with the reason.
+    public var steps: [ExplainEntry]
+    /// The page's next page (rel=next) when the article is split, absolute.
+    public var nextPageURL: String?
+    /// The single-page variant of the URL per the site rule, when different from the URL.
+    public var singlePageURL: String?
+}
+
+public struct Extractor: Sendable {
+    public let rules: SiteRules
+    /// Fewer body words than this is "too_short".
+    public var minimumWords: Int
+    /// Written into sidecars as `extractor_version`.
+    public static let version = "feedcrawler-extract/1"
+
+    public init(rules: SiteRules = .empty, minimumWords: Int = 20) {
+        self.rules = rules
+        self.minimumWords = minimumWords
+    }
+
+    public func extract(html: [UInt8], url: String, charset: String? = nil) -> ExtractionResult {
+        run(html: html, url: url, charset: charset, explain: false).result
+    }
+
+    public func explain(html: [UInt8], url: String, charset: String? = nil) -> ExtractionReport {
+        run(html: html, url: url, charset: charset, explain: true)
+    }
+
+    /// The URL of the whole article on one page, per the site's rule (e.g. `?page=all`); nil when no rule says so.
+    public func singlePageURL(for url: String) -> String? {
+        guard var components = URLComponents(string: url), let host = components.host,
+              let single = rules.rule(forHost: host)?.singlePage else { return nil }
+        if single.stripPageSegment == true {
+            var parts = components.path.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count > 2, let last = parts.last, !last.isEmpty, last.allSatisfy(\.isNumber), last.count <= 3 {
+                parts.removeLast()
+                components.path = parts.joined(separator: "/")
+            }
+        }
+        if let query = single.query, let equals = query.firstIndex(of: "=") {
+            let name = String(query[..<equals]), value = String(query[query.index(after: equals)...])
+            var items = (components.queryItems ?? []).filter { $0.name != name && $0.name != "page" }
+            items.append(URLQueryItem(name: name, value: value))
+            components.queryItems = items
+        }
+        let result = components.string
+        return result == url ? nil : result
+    }
+
+    /// Joins the pages of a split article in order, dropping paragraphs an earlier page already had
+    /// (templates repeat the lead or a summary on every page).
+    public static func stitch(_ pages: [ExtractedArticle]) -> ExtractedArticle? {
+        guard var first = pages.first else { return nil }
+        var seen = Set(first.paragraphs)
+        for page in pages.dropFirst() {
+            for paragraph in page.paragraphs where !seen.contains(paragraph) {
+                seen.insert(paragraph)
+                first.paragraphs.append(paragraph)
+            }
+        }
+        return first
+    }
+
+    // MARK: - The pipeline
+
+    func run(html: [UInt8], url: String, charset: String?, explain: Bool) -> ExtractionReport {
+        var steps: [ExplainEntry]? = explain ? [] : nil
+        let document: Document
+        do { document = try Document.parseHTML(html, url: url, encoding: charset) } catch {
+            return ExtractionReport(result: .rejected(reason: "unparseable"), candidate: nil, method: "none", steps: [],
+                                    nextPageURL: nil, singlePageURL: nil)
+        }
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        let rule = rules.rule(forHost: host)
+        let page = MetadataCollector.collect(document)
+        let siteName = page.first("og:site_name") ?? page.jsonLD.publisher
+        let language0 = Language.primary(page.htmlLang) ?? Language.primary(page.first("og:locale", "content-language", "language"))
+        let indonesianSite = Self.isIndonesianHost(host) || language0 == "id"
+        let defaultOffset = rule?.utcOffsetSeconds ?? (indonesianSite ? 7 * 3600 : nil)
+
+        let title = chooseTitle(page: page, document: document, rule: rule, siteName: siteName, host: host)
+
+        // Body: the site rule, then the generic scorer.
+        var paragraphs: [String] = []
+        var method = ""
+        var byline: String?
+        if let rule {
+            for selector in rule.body {
+                guard let xpath = Selector.xpath(selector), let container = document.select(xpath).first else { continue }
+                for removal in rule.remove {
+                    guard let removalPath = Selector.xpath(removal) else { continue }
+                    let scoped = removalPath.hasPrefix("/") ? "." + removalPath : removalPath
+                    for node in document.select(scoped, from: container) where node != container {
+                        if steps != nil {
+                            steps!.append(ExplainEntry(action: "drop", node: removal, reason: "site rule removal",
+                                                       textLength: node.textContent.count))
+                        }
+                        node.remove()
+                    }
+                }
+                let dom = MiniDOM(top: container)
+                let scorer = Scorer(dom: dom, flags: ScorerFlags(), articleTitle: title, explain: false)
+                scorer.replaceBreakChains()
+                dropHidden(dom)
+                let found = dom.paragraphs(of: dom.root)
+                if found.reduce(0, { $0 + $1.count }) >= 200 {
+                    paragraphs = found
+                    method = "site rule \(rule.domain) body=\(selector)"
+                    break
+                }
+                steps?.append(ExplainEntry(action: "skip", node: selector, reason: "site rule body too short, trying next",
+                                           textLength: found.reduce(0, { $0 + $1.count })))
+            }
+            if paragraphs.isEmpty && !rule.body.isEmpty {
+                steps?.append(ExplainEntry(action: "fallback", node: rule.domain,
+                                           reason: "no body selector of the site rule matched; generic extractor",
+                                           textLength: 0))
+            }
+        }
+        if paragraphs.isEmpty {
+            var flags = ScorerFlags()
+            var best: (paragraphs: [String], length: Int, method: String, steps: [ExplainEntry]?)? = nil
+            for attempt in 0..<4 {
+                let dom = MiniDOM(document: document)
+                let scorer = Scorer(dom: dom, flags: flags, articleTitle: title, explain: explain)
+                scorer.replaceBreakChains()
+                let article = scorer.grabArticle()
+                if byline == nil { byline = scorer.byline }
+                let found = dom.paragraphs(of: article)
+                let length = found.reduce(0) { $0 + $1.count + 1 }
+                let description = scorer.chosen + (attempt > 0 ? " (relaxed pass \(attempt))" : "")
+                if best == nil || length > best!.length {
+                    best = (found, length, description, scorer.explain)
+                }
+                if length >= 500 { break }
+                switch attempt {
+                case 0: flags.stripUnlikely = false
+                case 1: flags.weightClasses = false
+                case 2: flags.cleanConditionally = false
+                default: break
+                }
+            }
+            if let best {
+                paragraphs = best.paragraphs
+                method = "generic: " + best.method
+                if explain { steps! += best.steps ?? [] }
+            }
+        }
+
+        // JSON-LD articleBody, when the DOM text is clearly incomplete next to it.
+        if let body = page.jsonLD.articleBody, body.count >= 400 {
+            let domLength = paragraphs.reduce(0) { $0 + $1.count }
+            if Double(domLength) < Double(body.count) * 0.6 {
+                let fromJSON = body.split(whereSeparator: \.isNewline).map { SpoolTextFormat.line(String($0)) }
+                    .filter { !$0.isEmpty }
+                paragraphs = fromJSON
+                method = "JSON-LD articleBody (DOM text had \(domLength) of \(body.count) characters)"
+            }
+        }
+
+        // Lines: site-rule prefixes, generic boilerplate, chrome tail, credits that name the reporter.
+        var reporter: String?
+        var displayDate: ZonedDate?
+        var lines: [String] = []
+        lines.reserveCapacity(paragraphs.count)
+        let extraPrefixes = (rule?.dropLinePrefixes ?? []).map { $0.lowercased() }
+        let extraTails = Set((rule?.tailMarkers ?? []).map { $0.lowercased() })
+        for paragraph in paragraphs {
+            let lowered = paragraph.lowercased()
+            if reporter == nil, lowered.hasPrefix("laporan wartawan") || lowered.hasPrefix("laporan reporter") {
+                if let comma = paragraph.firstIndex(of: ",") {
+                    reporter = paragraph[paragraph.index(after: comma)...].trimmingCharacters(in: " ")
+                }
+            }
+            if lines.count >= 2, extraTails.contains(lowered.trimmingPunctuationAndSpaces()) {
+                steps?.append(ExplainEntry(action: "cut", node: "line", reason: "site rule tail marker: \(paragraph.prefix(40))",
+                                           textLength: paragraph.count))
+                break
+            }
+            if let prefix = extraPrefixes.first(where: { lowered.hasPrefix($0) }) {
+                steps?.append(ExplainEntry(action: "drop", node: "line", reason: "site rule line prefix (\(prefix))",
+                                           textLength: paragraph.count))
+                continue
+            }
+            // A line that is only a date: metadata, not body.
+            if paragraph.count <= 60, lines.count < 4, Self.looksLikeDateLine(paragraph),
+               let parsed = DisplayDates.parse(paragraph, defaultOffset: defaultOffset) {
+                if displayDate == nil { displayDate = parsed }
+                steps?.append(ExplainEntry(action: "drop", node: "line", reason: "date line (kept as metadata)",
+                                           textLength: paragraph.count))
+                continue
+            }
+            if lines.count < 4, Self.isPhotoCaption(paragraph) {
+                steps?.append(ExplainEntry(action: "drop", node: "line", reason: "photo caption",
+                                           textLength: paragraph.count))
+                continue
+            }
+            lines.append(paragraph)
+        }
+        lines = Boilerplate.clean(lines, explain: &steps)
+
+        // Dateline: the story starts there; short lines before it (captions, kickers) go.
+        var dateline: String?
+        for (index, line) in lines.prefix(4).enumerated() {
+            guard let found = Dateline.detect(line) else { continue }
+            dateline = found
+            if index > 0 && lines[..<index].allSatisfy({ $0.count < 300 }) && Self.isStrongDateline(found) {
+                steps?.append(ExplainEntry(action: "drop", node: "line", reason: "\(index) short line(s) before the dateline",
+                                           textLength: lines[..<index].reduce(0) { $0 + $1.count }))
+                lines.removeFirst(index)
+            }
+            break
+        }
+
+        // Metadata.
+        var metadata = ArticleMetadata()
+        metadata.title = title
+        metadata.siteName = siteName
+        metadata.dateline = dateline
+        metadata.canonicalURL = resolve(page.canonical ?? page.first("og:url") ?? page.jsonLD.url, base: url)
+        metadata.description = page.first("og:description", "description", "twitter:description") ?? page.jsonLD.description
+        metadata.image = resolve(page.first("og:image", "twitter:image", "twitter:image:src") ?? page.jsonLD.image, base: url)
+        metadata.section = page.first("article:section") ?? page.jsonLD.section
+        metadata.language = language0 ?? Language.detect(lines)
+        metadata.published = publishedDate(page: page, document: document, rule: rule, offset: defaultOffset) ?? displayDate
+        metadata.modified = modifiedDate(page: page, offset: defaultOffset)
+        metadata.author = chooseAuthor(page: page, document: document, rule: rule, byline: byline, reporter: reporter,
+                                       siteName: siteName)
+        var tags = page.meta["article:tag"] ?? []
+        if tags.isEmpty { tags = page.jsonLD.keywords }
+        if tags.isEmpty, let keywords = page.first("news_keywords", "keywords") {
+            tags = keywords.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        var seenTags = Set<String>()
+        metadata.tags = tags.filter { !$0.isEmpty && $0.count < 80 && seenTags.insert($0.lowercased()).inserted }
+        let tier = page.first("article:content_tier")?.lowercased()
+        metadata.paywalled = page.jsonLD.isAccessibleForFree == false || tier == "locked" || tier == "metered"
+        let nextPage = resolve(page.nextLink, base: url)
+
+        let article = ExtractedArticle(title: SpoolTextFormat.line(title), paragraphs: lines, metadata: metadata)
+        let words = article.wordCount
+        let result: ExtractionResult
+        if lines.isEmpty {
+            result = .rejected(reason: "no_content")
+        } else if metadata.paywalled && words < 150 {
+            result = .rejected(reason: "paywalled")
+        } else if words < minimumWords {
+            result = .rejected(reason: "too_short")
+        } else {
+            result = .article(article)
+        }
+        return ExtractionReport(result: result, candidate: lines.isEmpty ? nil : article, method: method,
+                                steps: steps ?? [], nextPageURL: nextPage, singlePageURL: singlePageURL(for: url))
+    }
+
+    private func dropHidden(_ dom: MiniDOM) {
+        var hidden: [Int32] = []
+        dom.forEachInSubtree(dom.root) { index in
+            guard let attributes = dom.attributes(index) else { return }
+            let style = attributes.style.lowercased().filter { $0 != " " }
+            if attributes.hasHidden || style.contains("display:none") || attributes.ariaHidden == "true" {
+                hidden.append(index)
+            }
+        }
+        for index in hidden { dom.detach(index) }
+    }
+
+    // MARK: - Metadata choices
+
+    static let indonesianDomains = ["detik.com", "kompas.com", "tribunnews.com", "sindonews.com", "okezone.com",
+                                    "liputan6.com", "cnnindonesia.com", "cnbcindonesia.com", "antaranews.com",
+                                    "tempo.co", "suara.com", "kumparan.com", "merdeka.com", "jpnn.com",
+                                    "idntimes.com", "inews.id", "kompasiana.com", "grid.id", "tirto.id"]
+
+    static func isIndonesianHost(_ host: String) -> Bool {
+        if host.hasSuffix(".id") { return true }
+        return indonesianDomains.contains { host == $0 || host.hasSuffix("." + $0) }
+    }
+
+    private func chooseTitle(page: PageMetadata, document: Document, rule: SiteRule?, siteName: String?, host: String) -> String {
+        if let rule {
+            for selector in rule.title {
+                if let xpath = Selector.xpath(selector), let node = document.select(xpath).first {
+                    let text = collapseWhitespace(node.textContent)
+                    if !text.isEmpty { return text }
+                }
+            }
+        }
+        let candidates = [page.jsonLD.found ? page.jsonLD.headline : nil, page.first("og:title"),
+                          page.first("twitter:title"), page.first("dc.title", "dcterm:title", "parsely-title"),
+                          page.itempropDates["headline"], page.titleTag]
+        for candidate in candidates {
+            guard let candidate else { continue }
+            let text = collapseWhitespace(Self.decodeEntities(candidate))
+            if !text.isEmpty { return Self.stripSiteSuffix(text, siteName: siteName, host: host) }
+        }
+        if let h1 = document.select("//h1").first {
+            let text = collapseWhitespace(h1.textContent)
+            if !text.isEmpty { return text }
+        }
+        return ""
+    }
+
+    /// "Judul Berita - Tribunnews.com" -> "Judul Berita"; "Title | Site Name" -> "Title".
+    static func stripSiteSuffix(_ title: String, siteName: String?, host: String) -> String {
+        let separators = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "]
+        let hostLabels = host.split(separator: ".").filter { $0 != "www" && $0 != "com" && $0 != "co" && $0 != "id" && $0.count > 2 }
+            .map { $0.lowercased() }
+        var current = title
+        for _ in 0..<2 {
+            var best: Range<String.Index>?
+            for separator in separators {
+                if let range = current.range(of: separator, options: .backwards), best == nil || range.lowerBound > best!.lowerBound {
+                    best = range
+                }
+            }
+            guard let range = best else { break }
+            let tail = current[range.upperBound...].lowercased()
+            let head = String(current[..<range.lowerBound])
+            let tailWords = tail.split(separator: " ").count
+            let squashedTail = tail.replacingOccurrences(of: " ", with: "")
+            let matchesSite = (siteName.map { tail.contains($0.lowercased()) || $0.lowercased().contains(tail) } ?? false)
+                || hostLabels.contains { squashedTail.contains($0) } || tail.hasSuffix(".com") || tail.hasSuffix(".id")
+            guard tailWords <= 5, matchesSite, head.split(separator: " ").count >= 2 else { break }
+            current = head
+        }
+        return current
+    }
+
+    static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        return text.replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">")
+    }
+
+    private func publishedDate(page: PageMetadata, document: Document, rule: SiteRule?, offset: Int?) -> ZonedDate? {
+        if let rule {
+            for selector in rule.date {
+                if let xpath = Selector.xpath(selector), let node = document.select(xpath).first {
+                    if let machine = node.attribute("datetime") ?? node.attribute("content"),
+                       let date = DisplayDates.parseISO(machine, defaultOffset: offset) { return date }
+                    if let date = DisplayDates.parse(collapseWhitespace(node.textContent), defaultOffset: offset) { return date }
+                }
+            }
+        }
+        let machine = [page.jsonLD.datePublished, page.first("article:published_time", "og:published_time",
+                       "datepublished", "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date",
+                       "dcterms.created", "sailthru.date", "parsely-pub-date", "date", "content_publisheddate"),
+                       page.itempropDates["datePublished"]] + page.timeElements.map { Optional($0) }
+        for candidate in machine {
+            guard let candidate else { continue }
+            if let date = DisplayDates.parseISO(candidate, defaultOffset: offset) ?? DisplayDates.parse(candidate, defaultOffset: offset) {
+                return date
+            }
+        }
+        return nil
+    }
+
+    private func modifiedDate(page: PageMetadata, offset: Int?) -> ZonedDate? {
+        let machine = [page.jsonLD.dateModified, page.first("article:modified_time", "og:updated_time", "dc.date.modified",
+                                                             "lastmod", "last-modified"),
+                       page.itempropDates["dateModified"]]
+        for candidate in machine {
+            guard let candidate else { continue }
+            if let date = DisplayDates.parseISO(candidate, defaultOffset: offset) { return date }
+        }
+        return nil
+    }
+
+    private func chooseAuthor(page: PageMetadata, document: Document, rule: SiteRule?, byline: String?, reporter: String?,
+                              siteName: String?) -> String? {
+        var candidates: [String] = []
+        if let rule {
+            for selector in rule.author {
+                if let xpath = Selector.xpath(selector) {
+                    let names = document.select(xpath).map { collapseWhitespace($0.textContent) }.filter { !$0.isEmpty }
+                    if !names.isEmpty { candidates.append(names.joined(separator: ", ")); break }
+                }
+            }
+        }
+        if let reporter { candidates.append(reporter) }
+        if !page.jsonLD.authors.isEmpty { candidates.append(page.jsonLD.authors.joined(separator: ", ")) }
+        if let meta = page.first("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl") {
+            candidates.append(meta)
+        }
+        if let itemprop = page.itempropDates["author"] { candidates.append(itemprop) }
+        if let byline { candidates.append(byline) }
+        for raw in candidates {
+            let cleaned = Self.cleanAuthor(raw)
+            guard !cleaned.isEmpty, cleaned.lowercased() != "null", !cleaned.hasPrefix("http"),
+                  cleaned.lowercased() != siteName?.lowercased() else { continue }
+            return cleaned
+        }
+        return nil
+    }
+
+    /// "By Jane Doe" -> "Jane Doe"; "Rep: X / Red: Y" -> "X" (reporter, not editor); "Penulis: X" -> "X".
+    static func cleanAuthor(_ raw: String) -> String {
+        var text = collapseWhitespace(raw)
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("rep:") || lowered.hasPrefix("rep :") {
+            text = String(text[text.index(after: text.firstIndex(of: ":")!)...])
+            if let slash = text.range(of: "/") { text = String(text[..<slash.lowerBound]) }
+        }
+        for prefix in ["by ", "oleh ", "oleh:", "penulis:", "penulis :", "reporter:", "reporter :", "written by "]
+        where text.lowercased().hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            break
+        }
+        if let editor = text.range(of: " Editor:", options: .caseInsensitive) { text = String(text[..<editor.lowerBound]) }
+        return text.trimmingCharacters(in: " ,|-")
+    }
+
+    private func resolve(_ link: String?, base: String) -> String? {
+        guard let link = link?.trimmingCharacters(in: .whitespacesAndNewlines), !link.isEmpty else { return nil }
+        if let absolute = URL(string: link, relativeTo: URL(string: base))?.absoluteString { return absolute }
+        return link
+    }
+
+    static func looksLikeDateLine(_ line: String) -> Bool {
+        let digits = line.filter(\.isNumber).count
+        guard digits >= 5 else { return false }
+        let words = line.split(separator: " ").count
+        return words <= 9
+    }
+
+    /// "Menlu AS ... Foto/Ilustrasi/Sindonews", "Foto: Reuters", "(Foto: ANTARA/...)".
+    static func isPhotoCaption(_ line: String) -> Bool {
+        guard line.count < 400 else { return false }
+        let lowered = line.lowercased()
+        if lowered.hasPrefix("foto:") || lowered.hasPrefix("foto :") || lowered.hasPrefix("ilustrasi:") { return true }
+        guard let lastWord = lowered.split(separator: " ").last else { return false }
+        return lastWord.hasPrefix("foto/") || lastWord.hasPrefix("(foto") || lowered.hasSuffix("/sindonews")
+    }
+
+    static func isStrongDateline(_ dateline: String) -> Bool {
+        let lowered = dateline.lowercased()
+        if lowered.contains(".com") || lowered.contains(".co.id") || lowered.contains("(antara") || lowered.contains("(reuters") {
+            return true
+        }
+        let letters = dateline.filter(\.isLetter)
+        return !letters.isEmpty && letters.allSatisfy(\.isUppercase)
+    }
+}

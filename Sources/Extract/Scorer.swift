@@ -1,0 +1,773 @@
+import Foundation
+
+// The generic main-text finder: Readability's published algorithm (paragraph scoring propagated to ancestors,
+// class/id hints, link density, sibling merging, conditional cleaning), run on the MiniDOM mirror so every
+// measure is a walk over flat arrays. Indonesian recirculation and comment hints are added to the class lists.
+
+/// Readability's three relaxations, tried in order when the first pass finds too little text.
+struct ScorerFlags {
+    var stripUnlikely = true
+    var weightClasses = true
+    var cleanConditionally = true
+}
+
+/// Substring tests on a lowercased class/id string (what the original regular expressions do, without regex).
+enum Hints {
+    static let unlikely = ["-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap",
+                           "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark",
+                           "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
+                           "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote",
+                           // Indonesian outlets: "read also", related, recommended, popular, comments.
+                           "baca-juga", "bacajuga", "baca_juga", "terkait", "rekomendasi", "terpopuler", "komentar"]
+    static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"]
+    static let negative = ["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
+                           "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox",
+                           "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget",
+                           "baca-juga", "bacajuga", "terkait", "rekomendasi", "terpopuler", "komentar"]
+    static let positive = ["article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
+                           "post", "text", "blog", "story"]
+    static let byline = ["byline", "author", "dateline", "writtenby", "p-author"]
+    static let unlikelyRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
+                                             "dialog"]
+
+    static func any(_ haystack: String, _ needles: [String]) -> Bool {
+        if haystack.isEmpty { return false }
+        for needle in needles where haystack.contains(needle) { return true }
+        return false
+    }
+
+    /// Readability's "hid" token rule (^hid$| hid$| hid |^hid ).
+    static func hasHidToken(_ lowered: String) -> Bool {
+        lowered.split(separator: " ").contains("hid")
+    }
+
+    /// (\b|_)(share|sharedaddy)(\b|_)
+    static func isShare(_ lowered: String) -> Bool {
+        var searchRange = lowered.startIndex..<lowered.endIndex
+        while let found = lowered.range(of: "share", range: searchRange) {
+            let before = found.lowerBound == lowered.startIndex ? nil : lowered[lowered.index(before: found.lowerBound)]
+            var after = found.upperBound
+            if lowered[after...].hasPrefix("daddy") { after = lowered.index(after, offsetBy: 5) }
+            let next = after == lowered.endIndex ? nil : lowered[after]
+            let boundary: (Character?) -> Bool = { c in c == nil || c == "_" || !(c!.isLetter || c!.isNumber) }
+            if boundary(before) && boundary(next) { return true }
+            searchRange = found.upperBound..<lowered.endIndex
+        }
+        return false
+    }
+}
+
+/// One step the scorer took, for `extract --explain`.
+public struct ExplainEntry: Sendable, Equatable {
+    public var action: String
+    public var node: String
+    public var reason: String
+    public var textLength: Int
+}
+
+final class Scorer {
+    let dom: MiniDOM
+    let flags: ScorerFlags
+    let articleTitle: String
+    var explain: [ExplainEntry]?
+    private(set) var byline: String?
+    private var scores: [Double] = []
+    private var initialized: [Bool] = []
+    private(set) var chosen: String = ""
+
+    init(dom: MiniDOM, flags: ScorerFlags, articleTitle: String, explain: Bool) {
+        self.dom = dom
+        self.flags = flags
+        self.articleTitle = articleTitle
+        self.explain = explain ? [] : nil
+    }
+
+    // MARK: - Helpers
+
+    func describe(_ node: Int32) -> String {
+        var text = "\(dom.tag(node))"
+        if let attributes = dom.attributes(node) {
+            if !attributes.id.isEmpty { text += "#" + attributes.id }
+            if !attributes.className.isEmpty {
+                text += "." + attributes.className.split(separator: " ").prefix(3).joined(separator: ".")
+            }
+        }
+        return text
+    }
+
+    private func note(_ action: String, _ node: Int32, _ reason: String) {
+        guard explain != nil else { return }
+        explain!.append(ExplainEntry(action: action, node: describe(node), reason: reason,
+                                     textLength: dom.innerTextLength(node)))
+    }
+
+    func classWeight(_ node: Int32) -> Int {
+        guard flags.weightClasses, let attributes = dom.attributes(node) else { return 0 }
+        var weight = 0
+        if !attributes.className.isEmpty {
+            let lowered = attributes.className.lowercased()
+            if Hints.any(lowered, Hints.negative) || Hints.hasHidToken(lowered) { weight -= 25 }
+            if Hints.any(lowered, Hints.positive) { weight += 25 }
+        }
+        if !attributes.id.isEmpty {
+            let lowered = attributes.id.lowercased()
+            if Hints.any(lowered, Hints.negative) || Hints.hasHidToken(lowered) { weight -= 25 }
+            if Hints.any(lowered, Hints.positive) { weight += 25 }
+        }
+        return weight
+    }
+
+    private func ensureCapacity() {
+        let count = dom.nodes.count
+        if scores.count < count {
+            scores.append(contentsOf: repeatElement(0, count: count - scores.count))
+            initialized.append(contentsOf: repeatElement(false, count: count - initialized.count))
+        }
+    }
+
+    private func initializeNode(_ node: Int32) {
+        ensureCapacity()
+        var score: Double
+        switch dom.tag(node) {
+        case .div: score = 5
+        case .pre, .td, .blockquote: score = 3
+        case .address, .ol, .ul, .dl, .dd, .dt, .li, .form: score = -3
+        case .h1, .h2, .h3, .h4, .h5, .h6, .th: score = -5
+        default: score = 0
+        }
+        score += Double(classWeight(node))
+        scores[Int(node)] = score
+        initialized[Int(node)] = true
+    }
+
+    private func isInitialized(_ node: Int32) -> Bool {
+        Int(node) < initialized.count && initialized[Int(node)]
+    }
+
+    /// Elements only, document order (Readability's _getNextNode).
+    private func nextElement(_ node: Int32, skipChildren: Bool) -> Int32 {
+        if !skipChildren {
+            var child = dom.firstChild(node)
+            while child >= 0 {
+                if dom.tag(child) != .text { return child }
+                child = dom.nextSibling(child)
+            }
+        }
+        var current = node
+        while current >= 0 {
+            var sibling = dom.nextSibling(current)
+            while sibling >= 0 {
+                if dom.tag(sibling) != .text { return sibling }
+                sibling = dom.nextSibling(sibling)
+            }
+            current = dom.parent(current)
+        }
+        return -1
+    }
+
+    private func isPhrasingContent(_ node: Int32) -> Bool {
+        let tag = dom.tag(node)
+        if tag.isPhrasing { return true }
+        if tag == .a || tag == .del || tag == .ins {
+            var child = dom.firstChild(node)
+            while child >= 0 {
+                if !isPhrasingContent(child) { return false }
+                child = dom.nextSibling(child)
+            }
+            return true
+        }
+        return false
+    }
+
+    private func isWhitespaceNode(_ node: Int32) -> Bool {
+        if let info = dom.text(node) { return info.isWhitespace }
+        return dom.tag(node) == .br
+    }
+
+    /// Skips whitespace text (Readability's _nextNode).
+    private func nextNonWhitespace(_ node: Int32) -> Int32 {
+        var current = node
+        while current >= 0, let info = dom.text(current), info.isWhitespace { current = dom.nextSibling(current) }
+        return current
+    }
+
+    private func hasAncestorTag(_ node: Int32, _ tag: Tag, maxDepth: Int = 3) -> Bool {
+        var depth = 0
+        var current = dom.parent(node)
+        while current >= 0 {
+            if maxDepth > 0 && depth > maxDepth { return false }
+            if dom.tag(current) == tag { return true }
+            current = dom.parent(current)
+            depth += 1
+        }
+        return false
+    }
+
+    /// Text length and link-weighted length of a subtree, walking it once.
+    func linkDensity(_ top: Int32) -> Double {
+        var total = 0
+        var linked = 0.0
+        var stack: [(Int32, Double)] = [(top, dom.tag(top) == .a ? linkCoefficient(top) : 0)]
+        while let (node, coefficient) = stack.popLast() {
+            if let info = dom.text(node) {
+                if !info.isWhitespace {
+                    total += Int(info.length)
+                    linked += Double(info.length) * coefficient
+                }
+                continue
+            }
+            var child = dom.firstChild(node)
+            while child >= 0 {
+                let childCoefficient = dom.tag(child) == .a && coefficient == 0 ? linkCoefficient(child) : coefficient
+                stack.append((child, childCoefficient))
+                child = dom.nextSibling(child)
+            }
+        }
+        return total == 0 ? 0 : linked / Double(total)
+    }
+
+    private func linkCoefficient(_ anchor: Int32) -> Double {
+        guard let href = dom.attributes(anchor)?.href, href.hasPrefix("#"), href.count > 1 else { return 1 }
+        return 0.3
+    }
+
+    private func textAndCommas(_ top: Int32) -> (length: Int, commas: Int) {
+        var length = 0, commas = 0
+        dom.forEachInSubtree(top) { node in
+            if let info = dom.text(node), !info.isWhitespace {
+                length += Int(info.length)
+                commas += Int(info.commas)
+            }
+        }
+        return (length, commas)
+    }
+
+    private func isProbablyVisible(_ attributes: ElementAttributes) -> Bool {
+        if !attributes.style.isEmpty {
+            let style = attributes.style.lowercased().filter { $0 != " " }
+            if style.contains("display:none") || style.contains("visibility:hidden") { return false }
+        }
+        if attributes.hasHidden { return false }
+        if attributes.ariaHidden == "true" && !attributes.className.contains("fallback-image") { return false }
+        return true
+    }
+
+    private func textSimilarity(_ a: String, _ b: String) -> Double {
+        let tokensA = Set(Self.tokens(a.lowercased()))
+        let tokensB = Self.tokens(b.lowercased())
+        guard !tokensA.isEmpty, !tokensB.isEmpty else { return 0 }
+        let uniqueB = tokensB.filter { !tokensA.contains($0) }
+        let distance = Double(uniqueB.joined(separator: " ").count) / Double(tokensB.joined(separator: " ").count)
+        return 1 - distance
+    }
+
+    static func tokens(_ text: String) -> [String] {
+        text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+    }
+
+    // MARK: - The grab
+
+    /// Finds the article container; returns a new detached div holding the chosen nodes, or -1.
+    func grabArticle() -> Int32 {
+        var elementsToScore: [Int32] = []
+        var shouldRemoveTitleHeader = true
+        var node = dom.root
+        while node >= 0 {
+            let tag = dom.tag(node)
+            let attributes = dom.attributes(node)
+            if let attributes {
+                if !isProbablyVisible(attributes) {
+                    note("drop", node, "hidden")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+                if attributes.ariaModal == "true" && attributes.role == "dialog" {
+                    note("drop", node, "modal dialog")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+                if byline == nil, checkByline(node, attributes) {
+                    note("drop", node, "byline")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+            }
+            if shouldRemoveTitleHeader, tag == .h1 || tag == .h2, !articleTitle.isEmpty {
+                let heading = dom.innerText(node)
+                if textSimilarity(articleTitle, heading) > 0.75 {
+                    shouldRemoveTitleHeader = false
+                    note("drop", node, "repeats the title")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+            }
+            if flags.stripUnlikely, let attributes {
+                let match = (attributes.className + " " + attributes.id).lowercased()
+                if Hints.any(match, Hints.unlikely) && !Hints.any(match, Hints.maybe)
+                    && tag != .body && tag != .a && !hasAncestorTag(node, .table, maxDepth: 0)
+                    && !hasAncestorTag(node, .code, maxDepth: 0) {
+                    note("drop", node, "unlikely class/id")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+                if Hints.unlikelyRoles.contains(attributes.role) {
+                    note("drop", node, "role=\(attributes.role)")
+                    let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+                }
+            }
+            if tag == .div || tag == .section || tag == .header || tag.isHeading, isElementWithoutContent(node) {
+                let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
+            }
+            switch tag {
+            case .section, .h2, .h3, .h4, .h5, .h6, .p, .td, .pre: elementsToScore.append(node)
+            default: break
+            }
+            if tag == .div {
+                wrapPhrasingRuns(node)
+                if hasSingleParagraphChild(node), linkDensity(node) < 0.25 {
+                    let paragraph = dom.firstElementChild(node)
+                    dom.replace(node, with: paragraph)
+                    node = paragraph
+                    elementsToScore.append(node)
+                } else if !hasChildBlockElement(node) {
+                    dom.setTag(node, .p)
+                    elementsToScore.append(node)
+                }
+            }
+            node = nextElement(node, skipChildren: false)
+        }
+
+        // Score paragraphs into their ancestors.
+        var candidates: [Int32] = []
+        for element in elementsToScore {
+            guard dom.parent(element) >= 0 else { continue }
+            let (length, commas) = textAndCommas(element)
+            if length < 25 { continue }
+            var ancestors: [Int32] = []
+            var up = dom.parent(element)
+            while up >= 0 && ancestors.count < 5 { ancestors.append(up); up = dom.parent(up) }
+            if ancestors.isEmpty { continue }
+            let contentScore = 1.0 + Double(commas + 1) + Double(min(length / 100, 3))
+            for (level, ancestor) in ancestors.enumerated() {
+                if dom.parent(ancestor) < 0 { break }
+                if !isInitialized(ancestor) {
+                    initializeNode(ancestor)
+                    candidates.append(ancestor)
+                }
+                let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
+                scores[Int(ancestor)] += contentScore / divider
+            }
+        }
+
+        // Scale by link density and keep the five best.
+        var top: [Int32] = []
+        for candidate in candidates {
+            let scaled = scores[Int(candidate)] * (1 - linkDensity(candidate))
+            scores[Int(candidate)] = scaled
+            if let position = top.firstIndex(where: { scaled > scores[Int($0)] }) {
+                top.insert(candidate, at: position)
+                if top.count > 5 { top.removeLast() }
+            } else if top.count < 5 {
+                top.append(candidate)
+            }
+        }
+
+        var topCandidate: Int32 = top.first ?? -1
+        var createdTop = false
+        if topCandidate < 0 || dom.tag(topCandidate) == .body {
+            topCandidate = dom.createElement(.div)
+            createdTop = true
+            for child in dom.children(dom.body) { dom.appendChild(topCandidate, child) }
+            dom.appendChild(dom.body, topCandidate)
+            initializeNode(topCandidate)
+            chosen = "whole body (no paragraph container scored)"
+        } else {
+            chosen = "scored container \(describe(topCandidate)) score=\(Int(scores[Int(topCandidate)]))"
+            var alternatives: [[Int32]] = []
+            for other in top.dropFirst() where scores[Int(other)] / scores[Int(topCandidate)] >= 0.75 {
+                var chain: [Int32] = []
+                var up = dom.parent(other)
+                while up >= 0 { chain.append(up); up = dom.parent(up) }
+                alternatives.append(chain)
+            }
+            if alternatives.count >= 3 {
+                var parent = dom.parent(topCandidate)
+                while parent >= 0 && dom.tag(parent) != .body {
+                    let containing = alternatives.filter { $0.contains(parent) }.count
+                    if containing >= 3 { topCandidate = parent; break }
+                    parent = dom.parent(parent)
+                }
+            }
+            if !isInitialized(topCandidate) { initializeNode(topCandidate) }
+
+            var parent = dom.parent(topCandidate)
+            var lastScore = scores[Int(topCandidate)]
+            let threshold = lastScore / 3
+            while parent >= 0 && dom.tag(parent) != .body {
+                if !isInitialized(parent) { parent = dom.parent(parent); continue }
+                let parentScore = scores[Int(parent)]
+                if parentScore < threshold { break }
+                if parentScore > lastScore { topCandidate = parent; break }
+                lastScore = parentScore
+                parent = dom.parent(parent)
+            }
+
+            parent = dom.parent(topCandidate)
+            while parent >= 0 && dom.tag(parent) != .body && dom.elementChildren(parent).count == 1 {
+                topCandidate = parent
+                parent = dom.parent(topCandidate)
+            }
+            if !isInitialized(topCandidate) { initializeNode(topCandidate) }
+            if chosen.hasSuffix("score=\(Int(scores[Int(top[0])]))") == false || topCandidate != top[0] {
+                chosen += " -> widened to \(describe(topCandidate))"
+            }
+        }
+
+        // Gather the top candidate and its worthy siblings.
+        let article = dom.createElement(.div)
+        let topScore = scores[Int(topCandidate)]
+        let siblingThreshold = max(10, topScore * 0.2)
+        let parentOfTop = dom.parent(topCandidate)
+        let siblings = parentOfTop >= 0 ? dom.elementChildren(parentOfTop) : [topCandidate]
+        let topClass = dom.attributes(topCandidate)?.className ?? ""
+        for sibling in siblings {
+            var append = false
+            if sibling == topCandidate {
+                append = true
+            } else {
+                var bonus = 0.0
+                if !topClass.isEmpty, dom.attributes(sibling)?.className == topClass { bonus += topScore * 0.2 }
+                if isInitialized(sibling), scores[Int(sibling)] + bonus >= siblingThreshold {
+                    append = true
+                } else if dom.tag(sibling) == .p {
+                    let density = linkDensity(sibling)
+                    let content = dom.innerText(sibling)
+                    let length = content.count
+                    if length > 80 && density < 0.25 {
+                        append = true
+                    } else if length < 80 && length > 0 && density == 0 && Self.hasSentenceEnd(content) {
+                        append = true
+                    }
+                }
+                if append { note("keep", sibling, "sibling of the top candidate") }
+            }
+            if append {
+                switch dom.tag(sibling) {
+                case .div, .article, .section, .p: break
+                default: dom.setTag(sibling, .div)
+                }
+                dom.appendChild(article, sibling)
+            }
+        }
+        _ = createdTop
+        prepArticle(article)
+        return article
+    }
+
+    static func hasSentenceEnd(_ text: String) -> Bool {
+        // /\.( |$)/
+        var previousWasDot = false
+        for character in text {
+            if previousWasDot && character == " " { return true }
+            previousWasDot = character == "."
+        }
+        return previousWasDot
+    }
+
+    private func checkByline(_ node: Int32, _ attributes: ElementAttributes) -> Bool {
+        let match = (attributes.className + " " + attributes.id).lowercased()
+        guard attributes.rel == "author" || attributes.itemprop.contains("author") || Hints.any(match, Hints.byline)
+        else { return false }
+        let text = dom.innerText(node)
+        guard !text.isEmpty, text.count < 100 else { return false }
+        byline = text
+        return true
+    }
+
+    private func isElementWithoutContent(_ node: Int32) -> Bool {
+        if dom.hasNonWhitespaceText(node) { return false }
+        let children = dom.elementChildren(node)
+        if children.isEmpty { return true }
+        var brHr = 0
+        dom.forEachInSubtree(node) { index in
+            let tag = dom.tag(index)
+            if tag == .br || tag == .hr { brHr += 1 }
+        }
+        return children.count == brHr
+    }
+
+    private func wrapPhrasingRuns(_ node: Int32) {
+        var paragraph: Int32 = -1
+        var child = dom.firstChild(node)
+        while child >= 0 {
+            let next = dom.nextSibling(child)
+            if isPhrasingContent(child) {
+                if paragraph >= 0 {
+                    dom.appendChild(paragraph, child)
+                } else if !isWhitespaceNode(child) {
+                    paragraph = dom.createElement(.p)
+                    dom.replace(child, with: paragraph)
+                    dom.appendChild(paragraph, child)
+                }
+            } else if paragraph >= 0 {
+                trimTrailingWhitespace(paragraph)
+                paragraph = -1
+            }
+            child = next
+        }
+    }
+
+    private func trimTrailingWhitespace(_ paragraph: Int32) {
+        while true {
+            let last = dom.nodes[Int(paragraph)].last
+            guard last >= 0, isWhitespaceNode(last) else { return }
+            dom.detach(last)
+        }
+    }
+
+    private func hasSingleParagraphChild(_ node: Int32) -> Bool {
+        var elementCount = 0
+        var child = dom.firstChild(node)
+        var paragraph = false
+        while child >= 0 {
+            if let info = dom.text(child) {
+                if !info.isWhitespace { return false }
+            } else {
+                elementCount += 1
+                paragraph = dom.tag(child) == .p
+                if elementCount > 1 { return false }
+            }
+            child = dom.nextSibling(child)
+        }
+        return elementCount == 1 && paragraph
+    }
+
+    private func hasChildBlockElement(_ node: Int32) -> Bool {
+        var current = dom.following(node, within: node)
+        while current >= 0 {
+            if dom.tag(current).isDivToPBlock { return true }
+            current = dom.following(current, within: node)
+        }
+        return false
+    }
+
+    // MARK: - <br><br> to paragraphs, done once on the whole body before grabbing
+
+    func replaceBreakChains() {
+        var brs: [Int32] = []
+        dom.forEachInSubtree(dom.body) { if dom.tag($0) == .br { brs.append($0) } }
+        for br in brs where dom.parent(br) >= 0 {
+            var next = nextNonWhitespace(dom.nextSibling(br))
+            var replaced = false
+            while next >= 0 && dom.tag(next) == .br {
+                replaced = true
+                let after = dom.nextSibling(next)
+                dom.detach(next)
+                next = nextNonWhitespace(after)
+            }
+            guard replaced else { continue }
+            let paragraph = dom.createElement(.p)
+            dom.replace(br, with: paragraph)
+            next = dom.nextSibling(paragraph)
+            while next >= 0 {
+                if dom.tag(next) == .br {
+                    let following = nextNonWhitespace(dom.nextSibling(next))
+                    if following >= 0 && dom.tag(following) == .br { break }
+                }
+                if !isPhrasingContent(next) { break }
+                let sibling = dom.nextSibling(next)
+                dom.appendChild(paragraph, next)
+                next = sibling
+            }
+            trimTrailingWhitespace(paragraph)
+            let parent = dom.parent(paragraph)
+            if parent >= 0 && dom.tag(parent) == .p { dom.setTag(parent, .div) }
+        }
+    }
+
+    // MARK: - Cleaning the chosen content
+
+    private struct Stats {
+        var text: Int32 = 0
+        var commas: Int32 = 0
+        var link: Float = 0
+        var paragraphs: Int32 = 0
+        var images: Int32 = 0
+        var listItems: Int32 = 0
+        var inputs: Int32 = 0
+        var embeds: Int32 = 0
+        var heading: Int32 = 0
+        var textish: Int32 = 0
+        var list: Int32 = 0
+        var tables: Int32 = 0
+        var dataTables: Int32 = 0
+        var tableMarkers: Int32 = 0
+        var rows: Int32 = 0
+        var cellsInRow: Int32 = 0
+        var maxCells: Int32 = 0
+    }
+
+    private var dataTable: Set<Int32> = []
+
+    private func prepArticle(_ article: Int32) {
+        cleanConditionally(article, tags: [.form, .fieldset], markTables: true)
+        for tag: Tag in [.object, .embed, .footer, .aside] { clean(article, tag) }
+        for top in dom.elementChildren(article) {
+            var node = dom.following(top, within: top)
+            while node >= 0 {
+                if dom.tag(node) != .text, let attributes = dom.attributes(node) {
+                    let match = (attributes.className + " " + attributes.id).lowercased()
+                    if Hints.isShare(match), dom.innerTextLength(node) < 500 {
+                        note("drop", node, "share widget")
+                        let next = dom.following(node, within: top, skipChildren: true)
+                        dom.detach(node)
+                        node = next
+                        continue
+                    }
+                }
+                node = dom.following(node, within: top)
+            }
+        }
+        for tag: Tag in [.iframe, .input, .textarea, .select, .button] { clean(article, tag) }
+        // Headers with negative class weight.
+        var headers: [Int32] = []
+        dom.forEachInSubtree(article) { if dom.tag($0) == .h1 || dom.tag($0) == .h2 { headers.append($0) } }
+        for header in headers where classWeight(header) < 0 {
+            note("drop", header, "heading with negative class hints")
+            dom.detach(header)
+        }
+        cleanConditionally(article, tags: [.table, .ul, .div], markTables: false)
+    }
+
+    private func clean(_ article: Int32, _ tag: Tag) {
+        var matches: [Int32] = []
+        dom.forEachInSubtree(article) { if dom.tag($0) == tag { matches.append($0) } }
+        for match in matches {
+            if dom.innerTextLength(match) > 0 { note("drop", match, "\(tag) element") }
+            dom.detach(match)
+        }
+    }
+
+    /// Readability's _cleanConditionally for several tags in one bottom-up sweep: every node's counts are final
+    /// (its removed descendants excluded) by the time it is judged.
+    private func cleanConditionally(_ article: Int32, tags: Set<Tag>, markTables: Bool) {
+        var order: [Int32] = []
+        dom.forEachInSubtree(article) { order.append($0) }
+        var stats: [Int32: Stats] = [:]
+        stats.reserveCapacity(order.count / 2)
+        var removed: [Int32] = []
+        for node in order.reversed() {
+            let tag = dom.tag(node)
+            var own = Stats()
+            if let info = dom.text(node) {
+                if !info.isWhitespace { own.text = info.length; own.commas = info.commas }
+            } else {
+                var child = dom.firstChild(node)
+                while child >= 0 {
+                    if let info = dom.text(child) {
+                        if !info.isWhitespace { own.text += info.length; own.commas += info.commas }
+                    } else if let childStats = stats[child] {
+                        let childTag = dom.tag(child)
+                        own.text += childStats.text
+                        own.commas += childStats.commas
+                        own.link += childTag == .a ? Float(childStats.text) * Float(linkCoefficient(child)) : childStats.link
+                        own.paragraphs += childStats.paragraphs + (childTag == .p ? 1 : 0)
+                        own.images += childStats.images + (childTag == .img ? 1 : 0)
+                        own.listItems += childStats.listItems + (childTag == .li ? 1 : 0)
+                        own.inputs += childStats.inputs + (childTag == .input ? 1 : 0)
+                        own.embeds += childStats.embeds + (childTag == .object || childTag == .embed || childTag == .iframe ? 1 : 0)
+                        own.heading += childTag.isHeading ? childStats.text : childStats.heading
+                        own.textish += Self.isTextish(childTag) ? childStats.text : childStats.textish
+                        own.list += childTag == .ul || childTag == .ol ? childStats.text : childStats.list
+                        own.tables += childStats.tables + (childTag == .table ? 1 : 0)
+                        own.dataTables += childStats.dataTables + (dataTable.contains(child) ? 1 : 0)
+                        switch childTag {
+                        case .col, .colgroup, .tfoot, .thead, .th, .caption: own.tableMarkers += 1
+                        case .td: own.cellsInRow += 1
+                        case .tr: own.rows += 1; own.maxCells = max(own.maxCells, childStats.cellsInRow)
+                        default: break
+                        }
+                        own.tableMarkers += childStats.tableMarkers
+                        if childTag != .tr {
+                            own.rows += childStats.rows
+                            own.maxCells = max(own.maxCells, childStats.maxCells)
+                        }
+                    }
+                    child = dom.nextSibling(child)
+                }
+                if tag == .th { own.cellsInRow += 0 }
+            }
+            if markTables && tag == .table {
+                if own.tableMarkers > 0 { dataTable.insert(node) }
+                else if own.tables > 0 || own.rows == 1 || own.maxCells == 1 {}
+                else if own.rows >= 10 || own.maxCells > 4 || own.rows * own.maxCells > 10 { dataTable.insert(node) }
+            }
+            if node != article, tags.contains(tag), flags.cleanConditionally, shouldRemove(node, tag, own) {
+                removed.append(node)
+                continue  // its counts never reach the parent
+            }
+            stats[node] = own
+        }
+        for node in removed { dom.detach(node) }
+    }
+
+    private static func isTextish(_ tag: Tag) -> Bool {
+        tag == .span || tag == .li || tag == .td || tag.isDivToPBlock
+    }
+
+    private func shouldRemove(_ node: Int32, _ tag: Tag, _ stats: Stats) -> Bool {
+        if tag == .table && dataTable.contains(node) { return false }
+        var up = dom.parent(node)
+        while up >= 0 {
+            if dom.tag(up) == .code { return false }
+            if dom.tag(up) == .table && dataTable.contains(up) { return false }
+            up = dom.parent(up)
+        }
+        if stats.dataTables > 0 { return false }
+        let weight = classWeight(node)
+        if weight < 0 {
+            note("drop", node, "negative class hints (weight \(weight))")
+            return true
+        }
+        guard stats.commas < 10 else { return false }
+        let text = Int(stats.text)
+        let isList = tag == .ul || tag == .ol || (text > 0 && Double(stats.list) / Double(text) > 0.9)
+        if text < 20 {
+            let inner = dom.innerText(node).lowercased()
+            if ["ad", "advertising", "advertisement", "iklan", "loading", "loading...", "loading…"].contains(inner) {
+                note("drop", node, "ad/loading label")
+                return true
+            }
+        }
+        let p = Int(stats.paragraphs), img = Int(stats.images), li = Int(stats.listItems) - 100
+        let input = Int(stats.inputs), embeds = Int(stats.embeds)
+        let linkDensity = text == 0 ? 0 : Double(stats.link) / Double(text)
+        let headingDensity = text == 0 ? 0 : Double(stats.heading) / Double(text)
+        let textDensity = text == 0 ? 0 : Double(stats.textish) / Double(text)
+        var isFigureChild = false
+        up = dom.parent(node)
+        var depth = 0
+        while up >= 0 && depth <= 3 { if dom.tag(up) == .figure { isFigureChild = true; break }; up = dom.parent(up); depth += 1 }
+        var reason: String?
+        if !isFigureChild && img > 1 && Double(p) / Double(img) < 0.5 { reason = "more images than paragraphs" }
+        else if !isList && li > p { reason = "more list items than paragraphs" }
+        else if input > p / 3 { reason = "form inputs" }
+        else if !isList && !isFigureChild && headingDensity < 0.9 && text < 25 && (img == 0 || img > 2) && linkDensity > 0 {
+            reason = "short linked block"
+        } else if !isList && weight < 25 && linkDensity > 0.2 { reason = String(format: "link density %.2f", linkDensity) }
+        else if weight >= 25 && linkDensity > 0.5 { reason = String(format: "link density %.2f", linkDensity) }
+        else if (embeds == 1 && text < 75) || embeds > 1 { reason = "embed" }
+        else if img == 0 && textDensity == 0 { reason = "no text blocks" }
+        if let reason {
+            if text > 0 { note("drop", node, reason) }
+            return true
+        }
+        return false
+    }
+}
+
+extension MiniDOM {
+    func firstElementChild(_ index: Int32) -> Int32 {
+        var child = firstChild(index)
+        while child >= 0 {
+            if tag(child) != .text { return child }
+            child = nextSibling(child)
+        }
+        return -1
+    }
+}
