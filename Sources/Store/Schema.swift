@@ -1,0 +1,80 @@
+// The state database's schema, as GRDB migrations (append new migrations; never edit a shipped one).
+// Times are REAL seconds since 1970 UTC: compared and pruned in SQL without parsing.
+internal import GRDB
+
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // One row per configured feed: conditional-GET validators, schedule, health.
+            try db.execute(sql: """
+                CREATE TABLE feeds (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    url TEXT NOT NULL,
+                    etag TEXT,
+                    last_modified TEXT,
+                    last_poll_at REAL,
+                    last_success_at REAL,
+                    last_outcome TEXT,
+                    last_new_items INTEGER NOT NULL DEFAULT 0,
+                    next_due_at REAL,
+                    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                    disabled_reason TEXT,
+                    permanent_redirect_url TEXT,
+                    permanent_redirect_count INTEGER NOT NULL DEFAULT 0
+                )
+                """)
+            // One row per article ever seen (within the retention window). AUTOINCREMENT: keys are never
+            // reused after pruning, because spool temp files and claims are named by key.
+            try db.execute(sql: """
+                CREATE TABLE articles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    article_id TEXT NOT NULL,
+                    canonical_url TEXT NOT NULL UNIQUE,
+                    page_canonical_url TEXT,
+                    feed TEXT NOT NULL,
+                    guid TEXT,
+                    url TEXT NOT NULL,
+                    title TEXT,
+                    state TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'writing', 'written', 'duplicate', 'failed')),
+                    spool_name TEXT UNIQUE,
+                    duplicate_of TEXT,
+                    duplicate_stage TEXT,
+                    body_hash TEXT,
+                    simhash INTEGER,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    next_attempt_at REAL,
+                    first_seen_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    written_at REAL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX articles_by_state ON articles(state, next_attempt_at)")
+            try db.execute(sql: """
+                CREATE INDEX articles_by_page_canonical ON articles(page_canonical_url)
+                    WHERE page_canonical_url IS NOT NULL
+                """)
+            try db.execute(sql: "CREATE INDEX articles_by_body_hash ON articles(body_hash) WHERE body_hash IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX articles_by_written_at ON articles(written_at) WHERE written_at IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX articles_by_first_seen ON articles(first_seen_at)")
+            // Feed GUIDs already taken, per feed: the cheapest "seen" check, before any URL work.
+            try db.execute(sql: """
+                CREATE TABLE seen_guids (
+                    feed TEXT NOT NULL,
+                    guid TEXT NOT NULL,
+                    first_seen_at REAL NOT NULL,
+                    PRIMARY KEY (feed, guid)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX seen_guids_by_first_seen ON seen_guids(first_seen_at)")
+            // Persisted counters; spool_sequence is the next spool number to hand out.
+            try db.execute(sql: """
+                CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID
+                """)
+            try db.execute(sql: "INSERT INTO counters (name, value) VALUES ('spool_sequence', 0)")
+        }
+        return migrator
+    }
+}

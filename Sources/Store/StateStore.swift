@@ -1,0 +1,445 @@
+// The state database: one SQLite file, `state.sqlite`, in the state directory.
+//
+// - WAL journal (GRDB's DatabasePool): readers (e.g. `feedcrawler status` in another process) never block the
+//   writer.
+// - synchronous=FULL: each commit fsyncs the WAL. NORMAL would be crash-safe for a killed process but can
+//   lose the last commits on power loss, and the spool protocol needs "claimed" to be durable *before* files
+//   are renamed into the spool: a lost claim would let the article be written a second time, and a lost
+//   sequence increment would reuse a file number. The cost is one fsync (~0.5 ms here) per transaction; the
+//   delivery path batches articles per transaction.
+// - Directory 0700 and file 0600 (with its -wal/-shm, which SQLite creates with the database's mode): the
+//   database holds every URL the crawler has seen; nobody else needs to read it.
+//
+// Threading: a final class holding a DatabasePool, safe to share across threads and tasks. Calls block
+// (fsync on commit): call from a dedicated thread or accept the short block.
+public import struct Foundation.Date
+internal import GRDB
+public import Spool
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class StateStore: Sendable {
+    public static let fileName = "state.sqlite"
+    /// Seconds a statement waits for another process's write lock before failing.
+    public static let busyTimeoutSeconds: Double = 5
+
+    /// Full path of the database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) `state_dir/state.sqlite` and migrates it to the current schema.
+    public init(directory: String) throws(StateStoreError) {
+        try StateStore.makePrivateDirectory(directory)
+        let path = directory.hasSuffix("/") ? directory + StateStore.fileName : directory + "/" + StateStore.fileName
+        try StateStore.makePrivateFile(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(StateStore.busyTimeoutSeconds)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw .database(String(describing: error))
+        }
+        self.path = path
+    }
+
+    // MARK: - Seen checks (dedup stages 1 and 2)
+
+    /// True when an article with this canonical URL (as found in a feed, or as the page's own canonical) is
+    /// known, in any state.
+    public func isKnown(canonicalURL: String) throws(StateStoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?)
+                    OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?)
+                """, arguments: [canonicalURL, canonicalURL]) ?? false
+        }
+    }
+
+    /// True when this feed already listed an item with this GUID.
+    public func isKnown(feed: String, guid: String) throws(StateStoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ? AND guid = ?)",
+                              arguments: [feed, guid]) ?? false
+        }
+    }
+
+    /// Records a feed GUID as seen without enqueuing anything (e.g. its URL was already known).
+    public func markSeen(feed: String, guid: String, at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO seen_guids (feed, guid, first_seen_at) VALUES (?, ?, ?)",
+                           arguments: [feed, guid, now.timeIntervalSince1970])
+        }
+    }
+
+    /// The article with this canonical URL (feed-side or page-side), if known.
+    public func article(canonicalURL: String) throws(StateStoreError) -> ArticleRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM articles WHERE canonical_url = ?
+                UNION ALL SELECT * FROM articles WHERE page_canonical_url = ?
+                LIMIT 1
+                """, arguments: [canonicalURL, canonicalURL]).map(ArticleRecord.init(row:))
+        }
+    }
+
+    public func article(key: Int64) throws(StateStoreError) -> ArticleRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [key]).map(ArticleRecord.init(row:))
+        }
+    }
+
+    // MARK: - Queue
+
+    /// Adds a new pending article (and its GUID) unless its canonical URL is already known.
+    public func enqueue(_ article: NewArticle, at now: Date = Date()) throws(StateStoreError) -> EnqueueResult {
+        try write { db in
+            if let guid = article.guid {
+                try db.execute(sql: "INSERT OR IGNORE INTO seen_guids (feed, guid, first_seen_at) VALUES (?, ?, ?)",
+                               arguments: [article.feed, guid, now.timeIntervalSince1970])
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT id, state FROM articles WHERE canonical_url = ?",
+                                          arguments: [article.canonicalURL]) {
+                return .alreadyKnown(key: row["id"], state: ArticleState(rawValue: row["state"]) ?? .pending)
+            }
+            try db.execute(sql: """
+                INSERT INTO articles (article_id, canonical_url, feed, guid, url, title, state, first_seen_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                """, arguments: [article.articleID, article.canonicalURL, article.feed, article.guid, article.url,
+                                 article.title, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return .enqueued(key: db.lastInsertedRowID)
+        }
+    }
+
+    /// Pending articles due for a (re)try, oldest first.
+    public func pendingArticles(limit: Int, now: Date = Date()) throws(StateStoreError) -> [ArticleRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM articles WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                ORDER BY id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, max(0, limit)]).map(ArticleRecord.init(row:))
+        }
+    }
+
+    /// After fetching and extracting: the page's own canonical URL and the body fingerprints (issue 5).
+    public func recordFetched(key: Int64, pageCanonicalURL: String?, bodyHash: String?, simHash: UInt64?,
+                              at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE articles SET page_canonical_url = ?, body_hash = ?, simhash = ?, updated_at = ? WHERE id = ?
+                """, arguments: [pageCanonicalURL, bodyHash, simHash.map { Int64(bitPattern: $0) },
+                                 now.timeIntervalSince1970, key])
+            guard db.changesCount == 1 else { throw StateStoreError.unknownArticle(key) }
+        }
+    }
+
+    /// A failed attempt. With `retryAt` the article stays pending and is offered again from then on; without,
+    /// it is failed for good. Only pending articles can fail.
+    public func markFailed(key: Int64, reason: String, retryAt: Date?, at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try Self.requireState(db, key: key, in: [.pending], to: retryAt == nil ? .failed : .pending)
+            try db.execute(sql: """
+                UPDATE articles SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, state = ?,
+                    updated_at = ? WHERE id = ?
+                """, arguments: [reason, retryAt?.timeIntervalSince1970,
+                                 (retryAt == nil ? ArticleState.failed : .pending).rawValue, now.timeIntervalSince1970, key])
+        }
+    }
+
+    /// Not written: the same article is in the spool as `of` (a spool name "NNN_H...", or a canonical URL when
+    /// the original predates the spool). Only pending articles can become duplicates.
+    public func markDuplicate(key: Int64, of original: String, stage: DuplicateStage,
+                              at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try Self.requireState(db, key: key, in: [.pending], to: .duplicate)
+            try db.execute(sql: """
+                UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [original, stage.rawValue, now.timeIntervalSince1970, key])
+        }
+    }
+
+    /// The article in (or going into) the spool whose normalised body has this hash, oldest first.
+    public func findByBodyHash(_ hash: String) throws(StateStoreError) -> ArticleRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM articles WHERE body_hash = ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
+                """, arguments: [hash]).map(ArticleRecord.init(row:))
+        }
+    }
+
+    // MARK: - Spool sequence and states (SpoolDelivery uses the SpoolLedger methods below)
+
+    /// Takes the next spool sequence number, committed before it is returned: numbers are never handed out
+    /// twice, even across crashes (gaps are allowed).
+    public func reserveSpoolSequence() throws(StateStoreError) -> Int {
+        try write { db in try Self.takeSequence(db) }
+    }
+
+    /// The next number reserveSpoolSequence() would return.
+    public func peekSpoolSequence() throws(StateStoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'spool_sequence'") ?? 0 }
+    }
+
+    /// pending -> writing under a spool name reserved with reserveSpoolSequence().
+    public func markWriting(key: Int64, spoolName: String, at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try Self.requireState(db, key: key, in: [.pending], to: .writing)
+            try db.execute(sql: "UPDATE articles SET state = 'writing', spool_name = ?, updated_at = ? WHERE id = ?",
+                           arguments: [spoolName, now.timeIntervalSince1970, key])
+        }
+    }
+
+    /// writing -> written.
+    public func markWritten(key: Int64, at now: Date = Date()) throws(StateStoreError) {
+        try write { db in
+            try Self.requireState(db, key: key, in: [.writing], to: .written)
+            try db.execute(sql: "UPDATE articles SET state = 'written', written_at = ?, updated_at = ? WHERE id = ?",
+                           arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, key])
+        }
+    }
+
+    // MARK: - Feeds
+
+    public func feedState(name: String) throws(StateStoreError) -> FeedState? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feeds WHERE name = ?", arguments: [name]).map(FeedState.init(row:))
+        }
+    }
+
+    /// Every feed with stored state, by name.
+    public func feedStates() throws(StateStoreError) -> [FeedState] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM feeds ORDER BY name").map(FeedState.init(row:)) }
+    }
+
+    /// Inserts or replaces the feed's state.
+    public func saveFeedState(_ state: FeedState) throws(StateStoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO feeds (name, url, etag, last_modified, last_poll_at, last_success_at,
+                    last_outcome, last_new_items, next_due_at, consecutive_failures, disabled_reason,
+                    permanent_redirect_url, permanent_redirect_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [state.name, state.url, state.etag, state.lastModified,
+                                 state.lastPollAt?.timeIntervalSince1970, state.lastSuccessAt?.timeIntervalSince1970,
+                                 state.lastOutcome, state.lastNewItems, state.nextDueAt?.timeIntervalSince1970,
+                                 state.consecutiveFailures, state.disabledReason, state.permanentRedirectURL,
+                                 state.permanentRedirectCount])
+        }
+    }
+
+    /// Forgets feeds no longer configured (their articles stay, for dedup).
+    @discardableResult
+    public func removeFeedStates(notIn names: Set<String>) throws(StateStoreError) -> Int {
+        try write { db in
+            let stored = try String.fetchAll(db, sql: "SELECT name FROM feeds")
+            var removed = 0
+            for name in stored where !names.contains(name) {
+                try db.execute(sql: "DELETE FROM feeds WHERE name = ?", arguments: [name])
+                removed += 1
+            }
+            return removed
+        }
+    }
+
+    // MARK: - Counts and retention
+
+    /// Articles per state (every state present, 0 when none).
+    public func articleCounts() throws(StateStoreError) -> [ArticleState: Int] {
+        try read { db in
+            var counts = Dictionary(uniqueKeysWithValues: ArticleState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM articles GROUP BY state") {
+                if let state = ArticleState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// Articles written at or after `since`, per feed.
+    public func writtenCountByFeed(since: Date) throws(StateStoreError) -> [String: Int] {
+        try read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT feed, COUNT(*) AS n FROM articles WHERE written_at >= ? GROUP BY feed
+                """, arguments: [since.timeIntervalSince1970]) {
+                counts[row["feed"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Articles written since midnight of `now`'s day in the given zone (seconds east of UTC; 25200 = WIB).
+    public func articlesToday(now: Date = Date(), utcOffsetSeconds: Int = 0) throws(StateStoreError) -> Int {
+        let local = Int(now.timeIntervalSince1970.rounded(.down)) + utcOffsetSeconds
+        let midnightLocal = local - ((local % 86_400) + 86_400) % 86_400
+        let since = Date(timeIntervalSince1970: Double(midnightLocal - utcOffsetSeconds))
+        return try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE written_at >= ?",
+                             arguments: [since.timeIntervalSince1970]) ?? 0
+        }
+    }
+
+    /// Forgets articles and GUIDs first seen before `cutoff` (the dedup window, default 30 days). Articles
+    /// still pending or being written are kept whatever their age.
+    @discardableResult
+    public func prune(olderThan cutoff: Date) throws(StateStoreError) -> PruneReport {
+        try write { db in
+            try db.execute(sql: """
+                DELETE FROM articles WHERE first_seen_at < ? AND state IN ('written', 'duplicate', 'failed')
+                """, arguments: [cutoff.timeIntervalSince1970])
+            let articles = db.changesCount
+            try db.execute(sql: "DELETE FROM seen_guids WHERE first_seen_at < ?", arguments: [cutoff.timeIntervalSince1970])
+            return PruneReport(articles: articles, guids: db.changesCount)
+        }
+    }
+
+    // MARK: - Internals
+
+    func read<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
+        do {
+            return try pool.read { db in try body(db) }
+        } catch let error as StateStoreError {
+            throw error
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
+        do {
+            return try pool.write { db in try body(db) }
+        } catch let error as StateStoreError {
+            throw error
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
+    static func takeSequence(_ db: Database) throws -> Int {
+        let next = try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'spool_sequence'") ?? 0
+        try db.execute(sql: "UPDATE counters SET value = ? WHERE name = 'spool_sequence'", arguments: [next + 1])
+        return next
+    }
+
+    static func requireState(_ db: Database, key: Int64, in allowed: Set<ArticleState>, to target: ArticleState) throws {
+        guard let raw = try String.fetchOne(db, sql: "SELECT state FROM articles WHERE id = ?", arguments: [key]) else {
+            throw StateStoreError.unknownArticle(key)
+        }
+        let state = ArticleState(rawValue: raw) ?? .pending
+        guard allowed.contains(state) else { throw StateStoreError.invalidTransition(key: key, from: state, to: target) }
+    }
+
+    private static func makePrivateDirectory(_ path: String) throws(StateStoreError) {
+        var info = stat()
+        if stat(path, &info) == 0 { return }
+        let components = path.split(separator: "/", omittingEmptySubsequences: true)
+        var current = path.hasPrefix("/") ? "" : "."
+        for (index, component) in components.enumerated() {
+            current += "/" + component
+            let isLast = index == components.count - 1
+            if mkdir(current, isLast ? 0o700 : 0o755) != 0, errno != EEXIST {
+                throw .filesystem(call: "mkdir", path: current, errno: errno)
+            }
+        }
+    }
+
+    /// Creates the database file 0600 before SQLite does (SQLite would use 0644 minus the umask), and
+    /// tightens an existing one. O_NOFOLLOW: a planted symlink cannot point the database elsewhere.
+    private static func makePrivateFile(_ path: String) throws(StateStoreError) {
+        let file = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode_t(0o600))
+        guard file >= 0 else { throw .filesystem(call: "open", path: path, errno: errno) }
+        defer { close(file) }
+        if fchmod(file, 0o600) != 0 { throw .filesystem(call: "fchmod", path: path, errno: errno) }
+    }
+}
+
+// MARK: - SpoolLedger
+
+extension StateStore: SpoolLedger {
+    public func beginWriting(_ claims: [SpoolClaim]) throws -> [Int64: SpoolName] {
+        let now = Date().timeIntervalSince1970
+        return try write { db in
+            var names: [Int64: SpoolName] = [:]
+            for claim in claims {
+                let state = try String.fetchOne(db, sql: "SELECT state FROM articles WHERE id = ?", arguments: [claim.articleKey])
+                guard state == ArticleState.pending.rawValue, names[claim.articleKey] == nil else { continue }
+                let sequence = try Self.takeSequence(db)
+                guard let name = SpoolName(sequence: sequence, articleID: claim.articleID) else {
+                    throw StateStoreError.database("invalid article id \(claim.articleID)")
+                }
+                try db.execute(sql: """
+                    UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
+                    """, arguments: [name.stem, claim.articleID, now, claim.articleKey])
+                names[claim.articleKey] = name
+            }
+            return names
+        }
+    }
+
+    public func finishWriting(_ articleKeys: [Int64]) throws {
+        let now = Date().timeIntervalSince1970
+        try write { db in
+            for key in articleKeys {
+                try db.execute(sql: """
+                    UPDATE articles SET state = 'written', written_at = ?, updated_at = ? WHERE id = ? AND state = 'writing'
+                    """, arguments: [now, now, key])
+            }
+        }
+    }
+
+    public func articlesBeingWritten() throws -> [Int64: SpoolName] {
+        try read { db in
+            var result: [Int64: SpoolName] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, spool_name FROM articles WHERE state = 'writing'") {
+                let stem: String? = row["spool_name"]
+                guard let stem, let name = SpoolName(fileName: stem) else {
+                    throw StateStoreError.database("article \(row["id"] as Int64) is writing without a valid spool name")
+                }
+                result[row["id"]] = name
+            }
+            return result
+        }
+    }
+
+    public func raiseSpoolSequence(atLeast next: Int) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE counters SET value = MAX(value, ?) WHERE name = 'spool_sequence'", arguments: [next])
+        }
+    }
+}
+
+// MARK: - Row decoding
+
+extension ArticleRecord {
+    init(row: Row) {
+        let simhash: Int64? = row["simhash"]
+        let nextAttempt: Double? = row["next_attempt_at"]
+        let written: Double? = row["written_at"]
+        let stage: String? = row["duplicate_stage"]
+        self.init(key: row["id"], articleID: row["article_id"], canonicalURL: row["canonical_url"],
+                  pageCanonicalURL: row["page_canonical_url"], feed: row["feed"], guid: row["guid"], url: row["url"],
+                  title: row["title"], state: ArticleState(rawValue: row["state"]) ?? .pending,
+                  spoolName: row["spool_name"], duplicateOf: row["duplicate_of"],
+                  duplicateStage: stage.flatMap(DuplicateStage.init(rawValue:)), bodyHash: row["body_hash"],
+                  simHash: simhash.map { UInt64(bitPattern: $0) }, attempts: row["attempts"],
+                  lastError: row["last_error"], nextAttemptAt: nextAttempt.map(Date.init(timeIntervalSince1970:)),
+                  firstSeenAt: Date(timeIntervalSince1970: row["first_seen_at"]),
+                  writtenAt: written.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+extension FeedState {
+    init(row: Row) {
+        func date(_ column: String) -> Date? { (row[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+        self.init(name: row["name"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
+                  lastPollAt: date("last_poll_at"), lastSuccessAt: date("last_success_at"),
+                  lastOutcome: row["last_outcome"], lastNewItems: row["last_new_items"], nextDueAt: date("next_due_at"),
+                  consecutiveFailures: row["consecutive_failures"], disabledReason: row["disabled_reason"],
+                  permanentRedirectURL: row["permanent_redirect_url"],
+                  permanentRedirectCount: row["permanent_redirect_count"])
+    }
+}
