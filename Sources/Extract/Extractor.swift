@@ -245,6 +245,7 @@ public struct Extractor: Sendable {
         metadata.section = page.first("article:section") ?? page.jsonLD.section
         metadata.language = language0 ?? Language.detect(lines)
         metadata.published = publishedDate(page: page, document: document, rule: rule, offset: defaultOffset) ?? displayDate
+            ?? displayedDate(document: document, offset: defaultOffset)
         metadata.modified = modifiedDate(page: page, offset: defaultOffset)
         metadata.author = chooseAuthor(page: page, document: document, rule: rule, byline: byline, reporter: reporter,
                                        siteName: siteName)
@@ -379,6 +380,19 @@ public struct Extractor: Sendable {
         return nil
     }
 
+    /// A printed date in an element whose class or id says "date"/"time" (first few only), for pages without
+    /// machine-readable dates.
+    private func displayedDate(document: Document, offset: Int?) -> ZonedDate? {
+        let query = "//*[contains(translate(@class,'DATE','date'),'date') or contains(translate(@id,'DATE','date'),'date')"
+            + " or contains(@class,'time') or contains(@class,'tanggal') or contains(@class,'publish')]"
+        for node in document.select(query).prefix(6) {
+            let text = collapseWhitespace(node.textContent)
+            guard text.count <= 80 else { continue }
+            if let date = DisplayDates.parse(text, defaultOffset: offset) { return date }
+        }
+        return nil
+    }
+
     private func modifiedDate(page: PageMetadata, offset: Int?) -> ZonedDate? {
         let machine = [page.jsonLD.dateModified, page.first("article:modified_time", "og:updated_time", "dc.date.modified",
                                                              "lastmod", "last-modified"),
@@ -396,7 +410,8 @@ public struct Extractor: Sendable {
         if let rule {
             for selector in rule.author {
                 if let xpath = Selector.xpath(selector) {
-                    let names = document.select(xpath).map { collapseWhitespace($0.textContent) }.filter { !$0.isEmpty }
+                    let names = document.select(xpath).map { collapseWhitespace($0.attribute("content") ?? $0.textContent) }
+                        .filter { !$0.isEmpty }
                     if !names.isEmpty { candidates.append(names.joined(separator: ", ")); break }
                 }
             }

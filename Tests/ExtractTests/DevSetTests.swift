@@ -5,6 +5,10 @@ import CrawlerModel
 import Extract
 import Foundation
 import Testing
+import LibXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct DevSetMeasurement {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FEEDCRAWLER_DEVSET"] != nil))
@@ -41,5 +45,43 @@ extension ExtractionResult {
         case .article: return "article"
         case .rejected(let reason): return "rejected(\(reason))"
         }
+    }
+}
+
+/// Throughput on the dev set in pages per CPU-second: bare libxml2 parsing vs the whole extraction (parse
+/// included). Enabled by FEEDCRAWLER_DEVSET_BENCH=1 (and FEEDCRAWLER_DEVSET); meaningful in a release build.
+@Suite struct DevSetThroughput {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FEEDCRAWLER_DEVSET_BENCH"] != nil))
+    func throughput() throws {
+        let dataset = try #require(ProcessInfo.processInfo.environment["FEEDCRAWLER_DEVSET"])
+        let names = try FileManager.default.contentsOfDirectory(atPath: dataset + "/html").filter { $0.hasSuffix(".html") }.sorted()
+        let pages = try names.map { try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(dataset)/html/\($0)"))) }
+        let megabytes = Double(pages.reduce(0) { $0 + $1.count }) / 1e6
+        let rounds = Int(ProcessInfo.processInfo.environment["FEEDCRAWLER_DEVSET_ROUNDS"] ?? "3") ?? 3
+        let extractor = Extractor()
+        func cpuSeconds() -> Double {
+            var spec = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+            return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+        }
+        var parsed = 0
+        let parseStart = cpuSeconds()
+        for _ in 0..<rounds {
+            for page in pages { if (try? Document.parseHTML(page, url: "http://example.com/")) != nil { parsed += 1 } }
+        }
+        let parseCPU = cpuSeconds() - parseStart
+        var extracted = 0
+        let extractStart = cpuSeconds()
+        for _ in 0..<rounds {
+            for page in pages {
+                if case .article = extractor.extract(html: page, url: "http://example.com/", charset: nil) { extracted += 1 }
+            }
+        }
+        let extractCPU = cpuSeconds() - extractStart
+        let n = Double(pages.count * rounds)
+        print(String(format: "parse only: %.0f pages/CPU-s, %.2f MB/CPU-s", n / parseCPU, megabytes * Double(rounds) / parseCPU))
+        print(String(format: "extract:    %.0f pages/CPU-s, %.2f MB/CPU-s (%d articles)", n / extractCPU,
+                     megabytes * Double(rounds) / extractCPU, extracted))
+        #expect(parsed == pages.count * rounds)
     }
 }
