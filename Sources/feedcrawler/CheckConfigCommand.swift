@@ -13,8 +13,8 @@ struct CheckConfigCommand: ParsableCommand {
     @OptionGroup var options: SharedOptions
 
     func run() throws {
-        _ = options.bootstrapLogging()
-        let config = try options.loadConfig()
+        let logger = options.bootstrapLogging()
+        let config = try options.loadConfig(logger: logger)
         print(ConfigPrinter.render(config, sourcePath: options.configPath), terminator: "")
     }
 }

@@ -31,7 +31,7 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.bootstrapLogging()
-        let config = try options.loadConfigOrDefaults()
+        let config = try options.loadConfigOrDefaults(logger: logger)
         let source = try InputSource(argument: input)
         let loaded: InputSource.Loaded
         do {

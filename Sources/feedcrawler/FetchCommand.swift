@@ -19,7 +19,7 @@ struct FetchCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.bootstrapLogging()
-        let config = try options.loadConfig()
+        let config = try options.loadConfig(logger: logger)
         let configured = config.feeds.map(\.name)
         let unknown = feedNames.filter { !configured.contains($0) }
         guard unknown.isEmpty else {

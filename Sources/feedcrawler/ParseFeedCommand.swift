@@ -47,7 +47,7 @@ struct ParseFeedCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.bootstrapLogging()
-        let config = try options.loadConfigOrDefaults()
+        let config = try options.loadConfigOrDefaults(logger: logger)
         let source = try InputSource(argument: input)
         let loaded: InputSource.Loaded
         do {

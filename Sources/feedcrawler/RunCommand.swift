@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let logger = options.bootstrapLogging()
-        let config = try options.loadConfig()
+        let config = try options.loadConfig(logger: logger)
         let configPath = options.configPath
         do {
             // TODO(lead): enable once CrawlerCore/Service provides runDaemon(config:configPath:logger:).

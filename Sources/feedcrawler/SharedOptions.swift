@@ -46,9 +46,14 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// Loads and validates the config; on any problem prints them all (`file:line: message`) and exits 2.
-    func loadConfig() throws -> Config {
+    func loadConfig(logger: Logger) throws -> Config {
         do {
-            return try ConfigLoader.load(path: configPath)
+            let config = try ConfigLoader.load(path: configPath)
+            logger.debug("Configuration loaded.", metadata: [
+                "config": "\(configPath)", "feeds": "\(config.feeds.count)",
+                "enabled": "\(config.feeds.filter(\.enabled).count)",
+            ])
+            return config
         } catch {
             writeToStandardError(error.description)
             throw ExitCode(ExitStatus.usage)
@@ -57,10 +62,11 @@ struct SharedOptions: ParsableArguments {
 
     /// For commands that can work without a config file (`extract`, `parse-feed` on a local file): the
     /// named config if one was named or the default file exists, else the built-in defaults.
-    func loadConfigOrDefaults() throws -> Config {
+    func loadConfigOrDefaults(logger: Logger) throws -> Config {
         if configWasNamed || FileManager.default.fileExists(atPath: configPath) {
-            return try loadConfig()
+            return try loadConfig(logger: logger)
         }
+        logger.debug("No configuration file; using defaults.", metadata: ["config": "\(configPath)"])
         return Config()
     }
 }

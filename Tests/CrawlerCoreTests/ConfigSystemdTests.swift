@@ -1,0 +1,120 @@
+// The systemd units and the install script: `systemd-analyze verify` is clean (any output counts as a
+// failure, because unknown keys and bad values are only warnings with exit 0), every directive has a
+// comment, MemoryDenyWriteExecute= really works with our binary, and install.sh stages the right tree.
+import Testing
+import Foundation
+import TestSupport
+
+@Suite struct ConfigSystemdTests {
+    static let units = ["feedcrawler.service", "feedcrawler-fetch.service", "feedcrawler-fetch.timer"]
+    static let systemdAnalyze = "/usr/bin/systemd-analyze"
+
+    static func unitText(_ name: String) throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent("systemd/\(name)"), encoding: .utf8)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: systemdAnalyze)))
+    func unitsVerifyWithoutAnyOutput() throws {
+        // verify checks that ExecStart's binary exists: point the copies at the built one.
+        let directory = TemporaryDirectory("units")
+        let binary = try feedcrawlerBinary().path
+        var paths: [String] = []
+        for unit in Self.units {
+            let text = try Self.unitText(unit).replacingOccurrences(of: "/usr/local/bin/feedcrawler", with: binary)
+            paths.append(try directory.write(unit, text).path)
+        }
+        let result = try runProcess(URL(fileURLWithPath: Self.systemdAnalyze), ["verify"] + paths,
+                                    currentDirectory: directory.url)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: systemdAnalyze)))
+    func verifyCatchesABrokenUnit() throws {
+        // Guards the test above against a verify that never complains.
+        let directory = TemporaryDirectory("units")
+        let binary = try feedcrawlerBinary().path
+        let text = try Self.unitText("feedcrawler.service")
+            .replacingOccurrences(of: "/usr/local/bin/feedcrawler", with: binary)
+            .replacingOccurrences(of: "ProtectSystem=strict", with: "ProtectSystem=banana")
+        let path = try directory.write("feedcrawler.service", text).path
+        let result = try runProcess(URL(fileURLWithPath: Self.systemdAnalyze), ["verify", path])
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test(arguments: units)
+    func everyDirectiveHasACommentAbove(unit: String) throws {
+        let lines = try Self.unitText(unit).split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
+            let isDirective = !line.isEmpty && !line.hasPrefix("#") && !line.hasPrefix(";") && !line.hasPrefix("[")
+            guard isDirective else { continue }
+            #expect(index > 0 && lines[index - 1].hasPrefix("#"), "\(unit):\(index + 1): '\(line)' has no comment above it")
+        }
+    }
+
+    @Test func serviceRunsTheDaemonHardened() throws {
+        let text = try Self.unitText("feedcrawler.service")
+        for directive in [
+            "Type=notify", "ExecStart=/usr/local/bin/feedcrawler run --config /etc/feedcrawler/feedcrawler.toml",
+            "ExecReload=/bin/kill -HUP $MAINPID", "User=feedcrawler", "StateDirectory=feedcrawler",
+            "ProtectSystem=strict", "ReadWritePaths=/var/spool/feedcrawler", "NoNewPrivileges=yes",
+            "PrivateTmp=yes", "ProtectHome=yes", "PrivateDevices=yes", "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+            "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes", "Restart=on-failure",
+        ] {
+            #expect(text.contains("\n\(directive)\n"), "missing \(directive)")
+        }
+        #expect(text.contains("\nWatchdogSec="))
+    }
+
+    /// MemoryDenyWriteExecute= is a seccomp filter refusing writable+executable mappings; the kernel's
+    /// PR_SET_MDWE (Linux 6.3+, kept across exec) enforces the same rule without systemd. Skipped when the
+    /// kernel lacks it.
+    @Test func binaryWorksWithoutWritableExecutableMemory() throws {
+        let probe = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                   ["python3", "-c", "import ctypes,sys; sys.exit(0 if ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) == 0 else 3)"])
+        guard probe.status == 0 else { return }  // kernel without PR_SET_MDWE: nothing to check here
+        let binary = try feedcrawlerBinary().path
+        let feed = TemporaryDirectory("mdwe")
+        let feedPath = try feed.write("feed.xml", """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>http://x.example/</link>
+            <item><title>A</title><link>http://x.example/a</link></item></channel></rss>
+            """).path
+        for arguments in [
+            ["check-config", "--config", packageRoot.appendingPathComponent("Config/feedcrawler.toml").path],
+            ["parse-feed", feedPath, "--json"],
+        ] {
+            let script = "import ctypes,os,sys; ctypes.CDLL(None).prctl(65, 1, 0, 0, 0); os.execv(sys.argv[1], sys.argv[1:])"
+            let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, binary] + arguments)
+            #expect(result.status == 0, "\(arguments[0]) under MDWE: \(result.stderr)")
+        }
+    }
+
+    @Test func installScriptStagesBinaryUnitsConfigAndDirectories() throws {
+        let stage = TemporaryDirectory("install")
+        let binary = try feedcrawlerBinary().path
+        let first = try runProcess(URL(fileURLWithPath: "/bin/bash"),
+                                   [packageRoot.appendingPathComponent("Scripts/install.sh").path,
+                                    "--binary", binary, "--destdir", stage.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        func mode(_ relative: String) -> Int? {
+            (try? FileManager.default.attributesOfItem(atPath: stage.file(relative).path))?[.posixPermissions] as? Int
+        }
+        #expect(mode("usr/local/bin/feedcrawler") == 0o755)
+        for unit in Self.units { #expect(mode("etc/systemd/system/\(unit)") == 0o644) }
+        #expect(mode("etc/feedcrawler/feedcrawler.toml") == 0o640)
+        #expect(mode("var/spool/feedcrawler") == 0o2770)
+        #expect(mode("var/lib/feedcrawler") == 0o750)
+
+        // A second run keeps an edited config and puts the new default beside it.
+        let edited = "# edited\n" + (try String(contentsOf: packageRoot.appendingPathComponent("Config/demo.toml"),
+                                                   encoding: .utf8))
+        try edited.write(to: stage.file("etc/feedcrawler/feedcrawler.toml"), atomically: true, encoding: .utf8)
+        let second = try runProcess(URL(fileURLWithPath: "/bin/bash"),
+                                    [packageRoot.appendingPathComponent("Scripts/install.sh").path,
+                                     "--binary", binary, "--destdir", stage.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try String(contentsOf: stage.file("etc/feedcrawler/feedcrawler.toml"), encoding: .utf8) == edited)
+        #expect(mode("etc/feedcrawler/feedcrawler.toml.dist") == 0o640)
+    }
+}
