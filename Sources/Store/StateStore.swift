@@ -35,11 +35,12 @@ public final class StateStore: Sendable {
         try StateStore.makePrivateFile(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(StateStore.busyTimeoutSeconds)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // After opening: DatabasePool sets synchronous=NORMAL on its writer when it enables WAL (after any
+            // prepareDatabase hook). The pool keeps this one writer connection for its lifetime; readers never
+            // commit, so this is the setting every commit runs with.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Schema.migrator.migrate(pool)
         } catch {
             throw .database(String(describing: error))
@@ -298,6 +299,11 @@ public final class StateStore: Sendable {
     }
 
     // MARK: - Internals
+
+    /// A PRAGMA's current value as text (tests check journal_mode and synchronous).
+    func pragma(_ name: String) throws(StateStoreError) -> String? {
+        try write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
 
     func read<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
         do {

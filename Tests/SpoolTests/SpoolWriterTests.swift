@@ -1,0 +1,149 @@
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+@testable import Spool
+
+/// An in-memory ledger: enough to drive SpoolDelivery without the state store (StoreTests cover the real one).
+final class MemoryLedger: SpoolLedger, @unchecked Sendable {
+    private let lock = NSLock()
+    private var states: [Int64: String] = [:]
+    private var names: [Int64: SpoolName] = [:]
+    private var next = 0
+
+    func add(_ key: Int64) { lock.withLock { states[key] = "pending" } }
+    func state(_ key: Int64) -> String? { lock.withLock { states[key] } }
+
+    func beginWriting(_ claims: [SpoolClaim]) throws -> [Int64: SpoolName] {
+        lock.withLock {
+            var result: [Int64: SpoolName] = [:]
+            for claim in claims where states[claim.articleKey] == "pending" {
+                let name = SpoolName(sequence: next, articleID: claim.articleID)!
+                next += 1
+                states[claim.articleKey] = "writing"
+                names[claim.articleKey] = name
+                result[claim.articleKey] = name
+            }
+            return result
+        }
+    }
+
+    func finishWriting(_ articleKeys: [Int64]) throws {
+        lock.withLock { for key in articleKeys where states[key] == "writing" { states[key] = "written" } }
+    }
+
+    func articlesBeingWritten() throws -> [Int64: SpoolName] {
+        lock.withLock { names.filter { states[$0.key] == "writing" } }
+    }
+
+    func raiseSpoolSequence(atLeast next: Int) throws { lock.withLock { self.next = max(self.next, next) } }
+}
+
+func document(key: Int64, id: String, body: String = "Body paragraph.") -> SpoolDocument {
+    let sidecar = SpoolSidecar(id: id, url: "https://example.com/\(key)", canonicalURL: "https://example.com/\(key)",
+                               feed: "test", site: "example.com", title: "Title \(key)", published: nil,
+                               fetchedAt: Date(timeIntervalSince1970: 1_700_000_000), author: nil, language: "id",
+                               wordCount: 2, extractorVersion: "test")
+    return SpoolDocument(articleKey: key, text: "Title \(key)\n\n\(body)\n", sidecar: sidecar)
+}
+
+func mode(_ path: String) -> UInt32 {
+    var info = stat()
+    return lstat(path, &info) == 0 ? UInt32(info.st_mode & 0o7777) : 0
+}
+
+@Suite struct SpoolWriterTests {
+    @Test func deliversBothFilesWithContractModes() throws {
+        let root = TemporaryDirectory("spool")
+        let spoolPath = root.path + "/spool/inbox"
+        let ledger = MemoryLedger()
+        ledger.add(1)
+        let delivery = try SpoolDelivery(directory: spoolPath, ledger: ledger)
+        let outcome = delivery.deliver(document(key: 1, id: "00000000000000aa"))
+        let name = try #require(SpoolName(sequence: 0, articleID: "00000000000000aa"))
+        #expect(outcome == .written(name))
+        #expect(ledger.state(1) == "written")
+        let text = try String(contentsOfFile: spoolPath + "/000_00000000000000aa.txt", encoding: .utf8)
+        #expect(text == "Title 1\n\nBody paragraph.\n")
+        #expect(FileManager.default.fileExists(atPath: spoolPath + "/000_00000000000000aa.json"))
+        #expect(mode(spoolPath + "/000_00000000000000aa.txt") == 0o640)
+        #expect(mode(spoolPath + "/000_00000000000000aa.json") == 0o640)
+        #expect(mode(spoolPath + "/.tmp") == 0o700)
+        #expect(mode(spoolPath) == 0o750)
+        #expect(try delivery.writer.temporaryFileNames().isEmpty)
+        // The same article again: not pending any more, nothing written.
+        #expect(delivery.deliver(document(key: 1, id: "00000000000000aa")) == .notPending)
+        #expect(try delivery.writer.fileNames().sorted() == [".tmp", "000_00000000000000aa.json", "000_00000000000000aa.txt"])
+    }
+
+    @Test func batchKeepsOrderAndSkipsNonPending() throws {
+        let root = TemporaryDirectory("spool")
+        let ledger = MemoryLedger()
+        ledger.add(1)
+        ledger.add(3)
+        let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+        let outcomes = delivery.deliver([document(key: 1, id: "1111111111111111"), document(key: 2, id: "2222222222222222"),
+                                         document(key: 3, id: "3333333333333333"), document(key: 4, id: "NOT-HEX")])
+        #expect(outcomes[0] == .written(SpoolName(sequence: 0, articleID: "1111111111111111")!))
+        #expect(outcomes[1] == .notPending)
+        #expect(outcomes[2] == .written(SpoolName(sequence: 1, articleID: "3333333333333333")!))
+        #expect(outcomes[3] == .failed(.invalidArticleID("NOT-HEX")))
+        #expect(try delivery.writer.temporaryFileNames().isEmpty)
+    }
+
+    /// O_NOFOLLOW|O_EXCL: a symlink planted where a temp file will be created is refused, and its target is
+    /// not touched; recover() then removes the planted link.
+    @Test func plantedSymlinkInTmpIsRefused() throws {
+        let root = TemporaryDirectory("spool")
+        let victim = try root.write("victim.txt", "precious\n")
+        let spoolPath = root.path + "/spool"
+        let ledger = MemoryLedger()
+        ledger.add(7)
+        do {
+            let delivery = try SpoolDelivery(directory: spoolPath, ledger: ledger)
+            let names = SpoolDelivery.temporaryNames(key: 7, articleID: "7777777777777777")
+            #expect(symlink(victim.path, spoolPath + "/.tmp/" + names.text) == 0)
+            let outcome = delivery.deliver(document(key: 7, id: "7777777777777777"))
+            guard case .failed(let error) = outcome else {
+                Issue.record("expected failure, got \(outcome)")
+                return
+            }
+            #expect(error.reason == "spool_path_exists")
+            #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n")
+            #expect(ledger.state(7) == "pending")
+            // No .json of it leaked into the spool, and its staged .json was cleaned up.
+            #expect(try delivery.writer.fileNames() == [".tmp"])
+            #expect(try delivery.writer.temporaryFileNames() == [names.text])
+        }
+        let restarted = try SpoolDelivery(directory: spoolPath, ledger: ledger)
+        let report = try restarted.recover()
+        #expect(report.removedTemporaryFiles.count == 1)
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n")
+        #expect(restarted.deliver(document(key: 7, id: "7777777777777777")) == .written(SpoolName(sequence: 0, articleID: "7777777777777777")!))
+    }
+
+    @Test func symlinkedTmpDirectoryIsRefused() throws {
+        let root = TemporaryDirectory("spool")
+        try FileManager.default.createDirectory(atPath: root.path + "/elsewhere", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root.path + "/spool", withIntermediateDirectories: true)
+        #expect(symlink(root.path + "/elsewhere", root.path + "/spool/.tmp") == 0)
+        #expect(throws: SpoolError.unsafePath(".tmp")) { try SpoolDelivery(directory: root.path + "/spool", ledger: MemoryLedger()) }
+    }
+
+    @Test func secondWriterOnTheSameSpoolIsRefused() throws {
+        let root = TemporaryDirectory("spool")
+        let first = try SpoolDelivery(directory: root.path, ledger: MemoryLedger())
+        #expect(throws: SpoolError.locked(root.path)) { try SpoolDelivery(directory: root.path, ledger: MemoryLedger()) }
+        _ = first
+    }
+
+    @Test func recoverRaisesSequenceAboveExistingSpoolFiles() throws {
+        let root = TemporaryDirectory("spool")
+        try root.write("041_aaaaaaaaaaaaaaaa.txt", "x\n")
+        let ledger = MemoryLedger()
+        ledger.add(1)
+        let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+        #expect(try delivery.recover().highestSequenceInSpool == 41)
+        #expect(delivery.deliver(document(key: 1, id: "bbbbbbbbbbbbbbbb")) == .written(SpoolName(sequence: 42, articleID: "bbbbbbbbbbbbbbbb")!))
+    }
+}
