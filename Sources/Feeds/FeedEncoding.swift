@@ -37,12 +37,12 @@ enum FeedEncoding {
             if declaration?.encoding?.lowercased() != normalized {
                 body = replacingDeclaration(body, declaration, encoding: normalized!)
             }
-            return Prepared(bytes: body, encoding: normalized)
+            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized)
         }
         if let declared = declaration?.encoding, CharsetSniffer.normalize(declared) != "UTF-8" {
             body = replacingDeclaration(body, declaration, encoding: "UTF-8")
         }
-        return Prepared(bytes: body, encoding: "UTF-8")
+        return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: "UTF-8")
     }
 
     /// The charset to hand libxml2's HTML parser: nil lets it sniff (BOM, <meta>, UTF-8 validity).

@@ -155,7 +155,14 @@ public enum FeedParser {
         let decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset)
         let document: Document
         do {
-            document = try Document.parseXML(decoded.bytes, url: url, encoding: decoded.encoding, recover: true)
+            // Strict first: most feeds are well-formed. A broken one gets its raw HTML wrapped in CDATA and
+            // libxml2's recovery mode; that costs a second parse only for broken feeds.
+            if let strict = try? Document.parseXML(decoded.bytes, url: url, encoding: decoded.encoding, recover: false) {
+                document = strict
+            } else {
+                document = try Document.parseXML(XMLMarkupWrapping.wrap(decoded.bytes), url: url,
+                                                 encoding: decoded.encoding, recover: true)
+            }
         } catch {
             switch error {
             case .empty: throw FeedParseError(.malformedXML, "no XML element could be read")

@@ -14,11 +14,46 @@ enum PlainText {
             if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return Array(bytes) }
             return strip(bytes)
         }
-        return SpoolTextFormat.line(String(decoding: stripped, as: UTF8.self))
+        return SpoolTextFormat.line(String(decoding: mappingC1Controls(stripped), as: UTF8.self))
     }
 
     /// Text that is plain already (Atom `type="text"`, JSON Feed `content_text`): only whitespace collapsed.
-    static func fromText(_ text: String) -> String { SpoolTextFormat.line(text) }
+    static func fromText(_ text: String) -> String {
+        var source = text
+        let hasC1 = source.withUTF8 { containsC1($0) }
+        guard hasC1 else { return SpoolTextFormat.line(text) }
+        return SpoolTextFormat.line(String(decoding: mappingC1Controls(Array(text.utf8)), as: UTF8.self))
+    }
+
+    /// U+0080-U+009F are control characters nobody means to write; in feeds they come from `&#147;` or from
+    /// windows-1252 bytes read as ISO-8859-1, and stand for the windows-1252 characters (curly quotes, dashes,
+    /// euro). feedparser maps them the same way.
+    private static func mappingC1Controls(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.withUnsafeBufferPointer(containsC1) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0xC2, index + 1 < bytes.count, bytes[index + 1] >= 0x80, bytes[index + 1] <= 0x9F,
+               let scalar = Windows1252.scalar(for: bytes[index + 1]) {
+                appendUTF8(scalar, to: &out)
+                index += 2
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
+    }
+
+    private static func containsC1(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 0xC2, bytes[index + 1] >= 0x80, bytes[index + 1] <= 0x9F { return true }
+            index += 1
+        }
+        return false
+    }
 
     /// Decodes character references only (no tag stripping), e.g. for URLs written with `&amp;`.
     static func decodeEntities(_ text: String) -> String {

@@ -10,7 +10,12 @@ enum URLResolver {
         guard let base, let baseScheme = scheme(of: base) else { return reference }
         let baseParts = Parts(base, schemeLength: baseScheme.count)
         if reference.isEmpty { return base.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? base }
-        if reference.hasPrefix("//") { return baseScheme + ":" + reference }
+        if reference.hasPrefix("//") {
+            // Network-path reference: the base gives only the scheme; dot segments go (RFC 3986 5.2.2).
+            let parts = Parts(baseScheme + ":" + reference, schemeLength: baseScheme.count)
+            let tail = String(reference.utf8.dropFirst(parts.prefix.utf8.count - baseScheme.utf8.count - 1 + parts.path.utf8.count))!
+            return parts.prefix + removeDotSegments(parts.path) + tail
+        }
         if reference.hasPrefix("#") { return baseParts.withoutFragment + reference }
         if reference.hasPrefix("?") { return baseParts.prefix + baseParts.path + reference }
         // Split the reference's path from its query/fragment.

@@ -48,7 +48,7 @@ extension Node {
             switch node.kind {
             case .text: text += node.content ?? ""
             case .element: hasElementChild = true
-            case .other: text += node.outerMarkup
+            case .other: text += node.entityReferenceText
             case .comment: break
             }
             if hasElementChild { break }
@@ -73,10 +73,20 @@ extension Node {
         var child = firstChild
         while let node = child {
             if node.isText { text += node.content ?? "" }
-            else if node.kind == .other { text += PlainText.decodeEntities(node.outerMarkup) }
+            else if node.kind == .other { text += node.entityReferenceText }
             child = node.nextSibling
         }
         return text
+    }
+
+    /// An entity reference libxml2 left unexpanded (`&nbsp;` in a feed without a DTD, or any entity declared in
+    /// an internal subset, which we never expand): the character for the HTML names, nothing for the rest, so
+    /// a declared `&xxe;` or `&lol9;` vanishes instead of leaking or multiplying.
+    var entityReferenceText: String {
+        let markup = outerMarkup
+        guard markup.hasPrefix("&"), markup.hasSuffix(";") else { return "" }
+        let decoded = PlainText.decodeEntities(markup)
+        return decoded == markup ? "" : decoded
     }
 
     /// xml:base on this element, if any.
