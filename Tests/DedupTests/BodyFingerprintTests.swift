@@ -62,6 +62,8 @@ import Testing
         let first = BodyFingerprint(paragraphs: body)
         let second = BodyFingerprint(paragraphs: body)
         #expect(first == second)
+        #expect(Hex.encode(first.simHash) == "184ccd91378a9cd6")
+        #expect(first.exact == "b870a8ef6a7f4a2115d5627a96fbf9f3bd1b1c0c18e09612f70b6042596e2842")  // Python: sha256(" ".join(words))
         #expect(first.wordCount > 40)
         #expect(BodyFingerprint(paragraphs: []).simHash == 0)
         #expect(BodyFingerprint(paragraphs: ["Baca juga: lain"]).wordCount == 0)
