@@ -48,6 +48,7 @@ let package = Package(
                 "CrawlerModel", "Fetch", "Feeds", "Extract", "Dedup", "Store", "Spool",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strictSettings
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "feedcrawler",
             dependencies: [
-                "CrawlerCore", "CrawlerModel", "Feeds",
+                "CrawlerCore", "CrawlerModel", "Feeds", "Extract", "Dedup", "Spool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,7 +3,7 @@
 #   binary  -> /usr/local/bin/feedcrawler
 #   units   -> /etc/systemd/system/{feedcrawler.service, feedcrawler-fetch.service, feedcrawler-fetch.timer}
 #   config  -> /etc/feedcrawler/feedcrawler.toml (an existing one is never overwritten; the new default is
-#              written beside it as feedcrawler.toml.dist)
+#              written beside it as feedcrawler.toml.dist), site rules -> /etc/feedcrawler/sites/*.json
 #   user    -> system user and group `feedcrawler` (no login, no home of its own)
 #   dirs    -> /var/spool/feedcrawler (2770: the service writes, members of group feedcrawler - the spool
 #              consumer - read and remove; setgid keeps new files in the group)
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --binary) BINARY="$2"; shift 2 ;;
     --destdir) DESTDIR="$2"; shift 2 ;;
     --enable) ENABLE="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,6 +80,11 @@ else
   install -m 0640 Config/feedcrawler.toml "$DESTDIR/etc/feedcrawler/feedcrawler.toml"
   own root:feedcrawler "$DESTDIR/etc/feedcrawler/feedcrawler.toml"
 fi
+
+# Site extraction rules (site_rules_dir in the shipped config): replaced on every install, they are code-like
+# data that improves with releases; put local rules in another directory and point site_rules_dir there.
+install -d -m 0755 "$DESTDIR/etc/feedcrawler/sites"
+install -m 0644 Config/sites/*.json "$DESTDIR/etc/feedcrawler/sites/"
 
 # 4. Directories the service writes (StateDirectory= would create /var/lib/feedcrawler too; creating it here
 #    lets `feedcrawler fetch` run by hand as the feedcrawler user before the service ever started).

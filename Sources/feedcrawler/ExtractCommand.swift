@@ -2,6 +2,11 @@
 // paragraphs); `--json` adds every sidecar field; `--explain` shows why each block was kept or dropped.
 import ArgumentParser
 import CrawlerCore
+import CrawlerModel
+import Dedup
+import Extract
+import Foundation
+import Spool
 
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +32,9 @@ struct ExtractCommand: ParsableCommand {
 
     func validate() throws {
         _ = try InputSource(argument: input)
+        if let baseURL, ConfigLoader.feedURLProblem(baseURL) != nil {
+            throw ValidationError("--url must be an absolute http or https URL; got '\(baseURL)'")
+        }
     }
 
     func run() throws {
@@ -40,12 +48,68 @@ struct ExtractCommand: ParsableCommand {
             writeToStandardError("feedcrawler extract: \(error.description)")
             throw ExitCode(ExitStatus.partialFailure)
         }
-        let base = baseURL ?? loaded.baseURL
-        // TODO(extract): call the Extract target's entry point once it lands, e.g.
-        //   let result = Extractor.extract(html: loaded.bytes, url: base, contentType: loaded.contentType)
-        //   print(json ? <sidecar JSON> : result.article.spoolText, terminator: "")
-        _ = (base, json, explain)
-        writeToStandardError("feedcrawler extract: the extractor is not available in this build yet")
-        throw ExitCode(ExitStatus.partialFailure)
+        // Without --url a file has no address: site rules cannot match and relative links stay relative.
+        let base = baseURL ?? loaded.baseURL ?? ""
+        let rules: SiteRules
+        do {
+            rules = try config.siteRulesDir.map { path throws(SiteRulesError) in try SiteRules.load(directory: path) } ?? .empty
+        } catch {
+            writeToStandardError("feedcrawler extract: site_rules_dir: \(error.description)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let extractor = Extractor(rules: rules)
+        let charset = charset(fromContentType: loaded.contentType)
+        let result: ExtractionResult
+        if explain {
+            let report = extractor.explain(html: loaded.bytes, url: base, charset: charset)
+            print(Self.explanation(report), terminator: "")
+            result = report.result
+        } else {
+            result = extractor.extract(html: loaded.bytes, url: base, charset: charset)
+        }
+        switch result {
+        case .article(let article):
+            if json {
+                print(Self.json(article, url: base))
+            } else if !explain {
+                print(article.spoolText, terminator: "")
+            }
+        case .rejected(let reason):
+            writeToStandardError("feedcrawler extract: \(input): rejected: \(reason)")
+            throw ExitCode(ExitStatus.partialFailure)
+        }
+    }
+
+    /// The sidecar the spool would get (id, canonical URL, metadata) plus the spool text under "text".
+    /// `feed` is empty: no feed led here.
+    static func json(_ article: ExtractedArticle, url: String) -> String {
+        let canonicalizer = URLCanonicalizer()
+        let canonical = article.metadata.canonicalURL.flatMap { try? canonicalizer.canonicalize($0) }
+            ?? (try? canonicalizer.canonicalize(url)) ?? url
+        let sidecar = SpoolSidecar(article: article, id: ArticleID(canonicalURL: canonical).hex, url: url,
+                                   canonicalURL: canonical, feed: "", site: URL(string: url)?.host,
+                                   fetchedAt: Date(), extractorVersion: Extractor.version)
+        guard case .object(var members) = sidecar.json else { return sidecar.json.serialized }
+        members.append(("text", .string(article.spoolText)))
+        return JSONValue.object(members).serialized.trimmingCharacters(in: .newlines)
+    }
+
+    /// `--explain`: how the body was chosen, each step with its reason, then the text (or the rejection).
+    static func explanation(_ report: ExtractionReport) -> String {
+        var out = "method: \(report.method)\n"
+        if let single = report.singlePageURL { out += "single-page URL: \(single)\n" }
+        if let next = report.nextPageURL { out += "next page: \(next)\n" }
+        out += "steps:\n"
+        for step in report.steps {
+            out += "  \(step.action) \(step.node) (\(step.textLength) chars): \(step.reason)\n"
+        }
+        switch report.result {
+        case .article(let article):
+            out += "--- text (\(article.wordCount) words) ---\n" + article.spoolText
+        case .rejected(let reason):
+            out += "--- rejected: \(reason) ---\n"
+            if let candidate = report.candidate { out += candidate.spoolText }
+        }
+        return out
     }
 }

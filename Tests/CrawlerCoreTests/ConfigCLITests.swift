@@ -108,6 +108,47 @@ import TestSupport
         #expect(result.stdout.contains("--config"))
     }
 
+    // MARK: Stage subcommands are wired (their behaviour is tested in FeedsTests and ExtractTests)
+
+    @Test func parseFeedPrintsJSONWithAbsoluteLinks() throws {
+        let directory = TemporaryDirectory("cli-parse")
+        let path = try directory.write("feed.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>Demo &amp; Co</title><link>/</link>
+            <item><title>First</title><link>/read/1</link><guid>g1</guid>
+            <pubDate>Sat, 30 Jul 2022 08:06:00 +0700</pubDate></item>
+            </channel></rss>
+            """).path
+        let result = try runFeedcrawler(["parse-feed", path, "--url", "http://demo.example/rss.xml", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["title"] as? String == "Demo & Co")
+        let items = try #require(object["items"] as? [[String: Any]])
+        #expect(items.count == 1)
+        #expect(items.first?["link"] as? String == "http://demo.example/read/1")
+        #expect(items.first?["published"] as? String == "2022-07-30T01:06:00Z")
+
+        let notAFeed = try directory.write("plain.txt", "hello")
+        #expect(try runFeedcrawler(["parse-feed", notAFeed.path, "--json"]).status == 1)
+        #expect(try runFeedcrawler(["parse-feed", directory.file("missing.xml").path]).status == 1)
+    }
+
+    @Test func extractPrintsSpoolTextAndJSON() throws {
+        let page = packageRoot.appendingPathComponent(
+            "Tests/Fixtures/sites/sindonews.localhost/read/845123/42/menlu-as-rusia-berbicara-via-telepon-1659143160")
+        guard FileManager.default.fileExists(atPath: page.path) else { return }  // fixture owned by the demo sites
+        let text = try runFeedcrawler(["extract", page.path, "--url", "https://www.sindonews.com/read/845123/42/x"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("Menlu AS-Rusia Berbicara Via Telepon"))
+        #expect(text.stdout.hasSuffix("\n"))
+        let json = try runFeedcrawler(["extract", page.path, "--json", "--url", "https://www.sindonews.com/read/845123/42/x"])
+        #expect(json.status == 0)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["text"] as? String == text.stdout)
+        #expect((object["id"] as? String)?.count == 16)
+        #expect(object["extractor_version"] as? String != nil)
+    }
+
     // MARK: Log lines from the real process
 
     @Test func textLogLinesCarryATimestampOutsideSystemd() throws {

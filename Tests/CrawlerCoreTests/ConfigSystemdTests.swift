@@ -105,6 +105,7 @@ import TestSupport
         #expect(mode("etc/feedcrawler/feedcrawler.toml") == 0o640)
         #expect(mode("var/spool/feedcrawler") == 0o2770)
         #expect(mode("var/lib/feedcrawler") == 0o750)
+        #expect(mode("etc/feedcrawler/sites/sindonews.com.json") == 0o644)
 
         // A second run keeps an edited config and puts the new default beside it.
         let edited = "# edited\n" + (try String(contentsOf: packageRoot.appendingPathComponent("Config/demo.toml"),
