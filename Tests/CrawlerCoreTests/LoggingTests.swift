@@ -133,3 +133,51 @@ final class CollectedLines: @unchecked Sendable {
         #expect(LogSetup.level(named: "loud") == nil)
     }
 }
+
+/// A settable clock for the rate limiter.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var milliseconds = 0
+    func advance(_ delta: Int) { lock.withLock { milliseconds += delta } }
+    var now: Int { lock.withLock { milliseconds } }
+}
+
+@Suite struct LoggingRateLimitTests {
+    func logger(_ collected: CollectedLines, _ clock: ManualClock, burst: Int = 3) -> Logger {
+        let limiter = LogRateLimiter(burst: burst, windowMilliseconds: 60_000, clock: { clock.now })
+        return Logger(label: "test") { _ in
+            LineLogHandler(level: .info, format: .text, journal: true, sink: collected.sink, rateLimiter: limiter)
+        }
+    }
+
+    @Test func repeatedProblemsAreCappedAndSummarised() {
+        let collected = CollectedLines()
+        let clock = ManualClock()
+        let log = logger(collected, clock)
+        for index in 0..<10 {
+            log.warning("Article failed.", metadata: ["feed": "detik", "reason": "http_503", "url": "https://x/\(index)"])
+        }
+        #expect(collected.lines.count == 3)
+        #expect(collected.lines[0] == "<4>warning Article failed. feed=detik reason=http_503 url=https://x/0\n")
+        clock.advance(60_000)
+        log.info("Feed polled.", metadata: ["feed": "kompas"])
+        #expect(collected.lines.suffix(2) == [
+            "<4>warning Article failed. feed=detik reason=http_503 suppressed=7 window=1m\n",
+            "<6>info Feed polled. feed=kompas\n",
+        ])
+        // A new window starts fresh.
+        log.warning("Article failed.", metadata: ["feed": "detik", "reason": "http_503", "url": "https://x/10"])
+        #expect(collected.lines.last == "<4>warning Article failed. feed=detik reason=http_503 url=https://x/10\n")
+    }
+
+    @Test func differentFeedsReasonsAndInfoLinesAreNotLimited() {
+        let collected = CollectedLines()
+        let clock = ManualClock()
+        let log = logger(collected, clock, burst: 1)
+        log.warning("Article failed.", metadata: ["feed": "a", "reason": "timeout"])
+        log.warning("Article failed.", metadata: ["feed": "b", "reason": "timeout"])
+        log.warning("Article failed.", metadata: ["feed": "a", "reason": "http_404"])
+        for _ in 0..<5 { log.info("Article written.", metadata: ["feed": "a"]) }
+        #expect(collected.lines.count == 8)
+    }
+}

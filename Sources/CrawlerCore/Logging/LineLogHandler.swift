@@ -61,15 +61,19 @@ public struct LineLogHandler: LogHandler {
     private let sink: LogSink
     /// Milliseconds since 1970 for the timestamp; injectable so tests get fixed output.
     private let clock: @Sendable () -> Int
+    /// Shared by every copy of the handler (one per process), so a burst is counted across all loggers.
+    private let rateLimiter: LogRateLimiter?
 
     public init(level: Logger.Level = .info, format: LogFormat = .text, journal: Bool = false,
                 metadataProvider: Logger.MetadataProvider? = nil, sink: LogSink = .standardError,
+                rateLimiter: LogRateLimiter? = nil,
                 clock: @escaping @Sendable () -> Int = LineLogHandler.wallClockMilliseconds) {
         self.logLevel = level
         self.format = format
         self.journal = journal
         self.metadataProvider = metadataProvider
         self.sink = sink
+        self.rateLimiter = rateLimiter
         self.clock = clock
     }
 
@@ -84,9 +88,18 @@ public struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let own = event.metadata { merged.merge(own) { _, new in new } }
         if let error = event.error, merged["error"] == nil { merged["error"] = .string("\(error)") }
-        let line = LogLineFormatter.line(level: event.level, message: event.message.description, metadata: merged,
-                                         format: format, journal: journal, epochMilliseconds: clock())
-        sink.write(line)
+        let message = event.message.description
+        let now = clock()
+        if let rateLimiter {
+            let (summaries, write) = rateLimiter.admit(level: event.level, message: message, metadata: merged)
+            for summary in summaries {
+                sink.write(LogLineFormatter.line(level: summary.level, message: summary.message, metadata: summary.metadata,
+                                                 format: format, journal: journal, epochMilliseconds: now))
+            }
+            guard write else { return }
+        }
+        sink.write(LogLineFormatter.line(level: event.level, message: message, metadata: merged, format: format,
+                                         journal: journal, epochMilliseconds: now))
     }
 
     /// The current time in milliseconds since 1970 (CLOCK_REALTIME).

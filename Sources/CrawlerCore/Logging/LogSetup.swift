@@ -11,8 +11,10 @@ public enum LogSetup {
     public static func bootstrap(level: Logger.Level, format: LogFormat,
                                  environment: [String: String]) -> Logger {
         let journal = stderrIsJournal(environment: environment)
+        // One limiter for the process: at most 10 lines a minute per identical problem (see LogRateLimiter).
+        let rateLimiter = LogRateLimiter()
         LoggingSystem.bootstrap { _ in
-            LineLogHandler(level: level, format: format, journal: journal)
+            LineLogHandler(level: level, format: format, journal: journal, rateLimiter: rateLimiter)
         }
         return Logger(label: "feedcrawler")
     }
