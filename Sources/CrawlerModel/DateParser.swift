@@ -120,6 +120,8 @@ private struct DateScanner {
     var hour: Int?, minute: Int?, second = 0, nanoseconds = 0
     var offset: Int?
     var pm: Bool?
+    /// The date came as dd/mm/yyyy (the only form where mm/dd/yyyy could have been meant).
+    var numericDayFirst = false
     /// Bare numbers seen before a month name or date was fixed (e.g. the "30" of "30 Jul 2022").
     var pendingNumbers: [(value: Int, digits: Int)] = []
 
@@ -142,7 +144,7 @@ private struct DateScanner {
         // "30 Jul 2022": numbers seen before the month name are the day (and maybe the year).
         resolvePendingNumbers()
         // "07/30/2022" (US order) cannot be day-first: swap when only that reading is valid.
-        if let m = month, let d = day, m > 12, d <= 12 { month = d; day = m }
+        if numericDayFirst, let m = month, let d = day, m > 12, d <= 12 { month = d; day = m }
         guard let year, let month, let day,
               (1...12).contains(month), day >= 1, day <= DateParser.daysInMonth(year, month),
               year >= 1000, year <= 9999 else { return nil }
@@ -205,6 +207,7 @@ private struct DateScanner {
                 let (y, yDigits) = readDigits()
                 if yDigits == 4 || yDigits == 2 {
                     day = first; month = m; year = yDigits == 2 ? twoDigitYear(y) : y
+                    numericDayFirst = true
                     return true
                 }
             }

@@ -8,7 +8,6 @@ enum AtomParser {
     static func parse(root: Node, feedURL: String) -> ParsedFeed {
         var feed = ParsedFeed(kind: .atom)
         let base = root.base(inheriting: feedURL)
-        var feedAuthor: String?
         var alternate: (href: String, score: Int)?
         var entries: [Node] = []
         root.forEachElementChild { node in
@@ -20,19 +19,17 @@ enum AtomParser {
                 if let candidate = linkCandidate(node, base: base), candidate.score > (alternate?.score ?? -1) {
                     alternate = candidate
                 }
-            } else if node.hasName("author") {
-                feedAuthor = feedAuthor ?? personName(node)
             }
         }
         feed.link = alternate?.href
         feed.items.reserveCapacity(entries.count)
         for entry in entries {
-            feed.items.append(parseEntry(entry, base: entry.base(inheriting: base), feedAuthor: feedAuthor))
+            feed.items.append(parseEntry(entry, base: entry.base(inheriting: base)))
         }
         return feed
     }
 
-    static func parseEntry(_ entry: Node, base: String, feedAuthor: String?) -> FeedItem {
+    static func parseEntry(_ entry: Node, base: String) -> FeedItem {
         var item = FeedItem()
         var alternate: (href: String, score: Int)?
         var summary: String?, content: String?
@@ -80,8 +77,10 @@ enum AtomParser {
         item.summary = summary ?? content
         item.published = (published ?? created).flatMap(DateParser.date)
         item.updated = updated.flatMap(DateParser.date)
-        // RFC 4287 4.2.1: an entry without an author inherits the source's, then the feed's.
-        item.author = item.author ?? sourceAuthor ?? feedAuthor
+        // RFC 4287 lets an entry inherit the feed's author; we do not (nor does feedparser): a feed-level author
+        // is usually the publication ("Redaksi"), and `author` should be the entry's own byline. An author in
+        // <source> is the entry's own (the entry was copied from that feed).
+        item.author = item.author ?? sourceAuthor
         return item
     }
 

@@ -20,7 +20,6 @@ enum JSONFeedParser {
         var feed = ParsedFeed(kind: .jsonfeed)
         feed.title = string(root["title"]).flatMap { nonEmpty(PlainText.fromHTML($0)) }
         feed.link = string(root["home_page_url"]).flatMap { resolveFeedLink($0, base: feedURL) }
-        let feedAuthor = authorName(root)
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
             var item = FeedItem()
             item.link = (string(entry["url"]) ?? string(entry["external_url"])).flatMap { resolveFeedLink($0, base: feedURL) }
@@ -34,7 +33,8 @@ enum JSONFeedParser {
                 ?? string(entry["content_text"]).flatMap { nonEmpty(PlainText.fromText($0)) }
             item.published = string(entry["date_published"]).flatMap(DateParser.date)
             item.updated = string(entry["date_modified"]).flatMap(DateParser.date)
-            item.author = authorName(entry) ?? feedAuthor
+            // Not inherited from the feed-level author (see AtomParser): `author` is the item's own byline.
+            item.author = authorName(entry)
             feed.items.append(item)
         }
         return feed
