@@ -28,10 +28,22 @@ struct FetchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let names = feedNames
-        // TODO(lead): enable once CrawlerCore/Pipeline provides runFetchOnce(config:feedNames:logger:).
-        // let report = Blocking.run { await runFetchOnce(config: config, feedNames: names, logger: logger) }
-        _ = (names, logger)
-        let report = FetchRunReport(feeds: [], elapsedMilliseconds: 0)
+        let outcome: Result<FetchRunReport, CrawlerStartError> = Blocking.run {
+            do throws(CrawlerStartError) {
+                return .success(try await runFetchOnce(config: config, feedNames: names, logger: logger))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let report: FetchRunReport
+        switch outcome {
+        case .success(let value):
+            report = value
+        case .failure(let error):
+            // Nothing was polled: the spool or state directory could not be opened (a configuration problem).
+            writeToStandardError("feedcrawler fetch: cannot start: \(error.description)")
+            throw ExitCode(ExitStatus.usage)
+        }
         for line in report.summaryLines { print(line) }
         if report.failedFeeds > 0 { throw ExitCode(ExitStatus.partialFailure) }
     }

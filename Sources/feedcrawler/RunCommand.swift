@@ -12,15 +12,23 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: SharedOptions
 
+    /// SIGHUP: re-reads the config file; on problems returns every one as `file:line: message`.
+    @Sendable static func reload(_ path: String) -> Result<Config, CrawlerDaemon.ReloadFailure> {
+        do {
+            return .success(try ConfigLoader.load(path: path))
+        } catch {
+            return .failure(CrawlerDaemon.ReloadFailure(lines: error.problems.map(\.description)))
+        }
+    }
+
     func run() throws {
         let logger = options.bootstrapLogging()
         let config = try options.loadConfig(logger: logger)
         let configPath = options.configPath
         do {
-            // TODO(lead): enable once CrawlerCore/Service provides runDaemon(config:configPath:logger:).
-            // try Blocking.run { try await runDaemon(config: config, configPath: configPath, logger: logger) }
-            _ = (config, configPath)
-            try Blocking.run { () async throws -> Void in throw DaemonUnavailable() }
+            try Blocking.run {
+                try await runDaemon(config: config, configPath: configPath, logger: logger, reload: Self.reload)
+            }
         } catch {
             logger.critical("Daemon stopped on an error.", metadata: ["error": "\(error)"])
             throw ExitCode(ExitStatus.partialFailure)
@@ -28,7 +36,3 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// Placeholder until the daemon entry point lands.
-private struct DaemonUnavailable: Error, CustomStringConvertible {
-    var description: String { "the daemon is not available in this build yet" }
-}
