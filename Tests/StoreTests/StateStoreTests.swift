@@ -56,6 +56,9 @@ func fileMode(_ path: String) -> UInt32 {
             // Same canonical URL from another feed and GUID: known, the GUID recorded for that feed.
             #expect(try store.enqueue(newArticle(1, feed: "feed-b", guid: "other")) == .alreadyKnown(key: 1, state: .pending))
             try store.markSeen(feed: "feed-c", guid: "x")
+            // Batch: one transaction, results in order.
+            #expect(try store.enqueue([newArticle(5), newArticle(2), newArticle(5)])
+                == [.enqueued(key: 3), .alreadyKnown(key: 2, state: .pending), .alreadyKnown(key: 3, state: .pending)])
         }
         let store = try StateStore(directory: root.path)
         #expect(try store.isKnown(canonicalURL: "https://www.example.com/read/1"))
@@ -65,7 +68,7 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(try store.isKnown(feed: "feed-c", guid: "x"))
         #expect(try !store.isKnown(feed: "feed-b", guid: "guid-2"))
         let pending = try store.pendingArticles(limit: 10)
-        #expect(pending.map(\.key) == [1, 2])
+        #expect(pending.map(\.key) == [1, 2, 3])
         #expect(pending[0].url == "https://m.example.com/read/1?utm_source=x")
         #expect(pending[0].articleID == "0000000000000001")
         // The page's own canonical URL counts as known once recorded.
@@ -122,7 +125,8 @@ func fileMode(_ path: String) -> UInt32 {
         do {
             let store = try StateStore(directory: root.path)
             try store.saveFeedState(state)
-            try store.saveFeedState(FeedState(name: "old", url: "https://old.example/rss"))
+            try store.saveFeedStates([FeedState(name: "old", url: "https://old.example/rss"),
+                                      FeedState(name: "older", url: "https://older.example/rss")])
         }
         let store = try StateStore(directory: root.path)
         #expect(try store.feedState(name: "kompas") == state)
@@ -130,7 +134,7 @@ func fileMode(_ path: String) -> UInt32 {
         updated.disabledReason = "http_410"
         try store.saveFeedState(updated)
         #expect(try store.feedState(name: "kompas")?.disabledReason == "http_410")
-        #expect(try store.removeFeedStates(notIn: ["kompas"]) == 1)
+        #expect(try store.removeFeedStates(notIn: ["kompas"]) == 2)
         #expect(try store.feedStates().map(\.name) == ["kompas"])
         #expect(try store.feedState(name: "missing") == nil)
     }
