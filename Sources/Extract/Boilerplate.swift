@@ -5,8 +5,10 @@
 public enum Boilerplate {
     /// Why a paragraph was dropped, nil when it is content.
     public static func dropReason(_ line: String) -> String? {
-        let lowered = line.lowercased()
-        let length = lowered.count
+        let length = line.utf8.count
+        // Only prefixes and short lines are tested: lowercase at most the first 200 bytes, ASCII only (the
+        // phrases are ASCII; non-ASCII letters stay as they are).
+        let lowered = asciiLowercasedPrefix(line, 200)
         if length == 0 { return "empty" }
         for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
         if length <= 160 {
@@ -31,7 +33,8 @@ public enum Boilerplate {
     /// Lines that start the page chrome after the story; everything from one of them on is dropped when it comes
     /// after at least two content paragraphs.
     public static func isTailMarker(_ line: String) -> Bool {
-        let trimmed = line.lowercased().trimmingPunctuationAndSpaces()
+        guard line.utf8.count <= 60 else { return false }
+        let trimmed = asciiLowercasedPrefix(line, 60).trimmingPunctuationAndSpaces()
         return tailMarkers.contains(trimmed)
     }
 
@@ -131,6 +134,17 @@ public enum Boilerplate {
         }
         return kept
     }
+}
+
+/// ASCII-lowercased copy of the first `limit` bytes (cut back to a character boundary).
+func asciiLowercasedPrefix(_ text: String, _ limit: Int) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(min(limit, text.utf8.count))
+    for byte in text.utf8 {
+        if bytes.count >= limit && byte & 0xC0 != 0x80 { break }
+        bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 extension StringProtocol {

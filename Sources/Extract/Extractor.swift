@@ -188,13 +188,14 @@ public struct Extractor: Sendable {
         let extraPrefixes = (rule?.dropLinePrefixes ?? []).map { $0.lowercased() }
         let extraTails = Set((rule?.tailMarkers ?? []).map { $0.lowercased() })
         for paragraph in paragraphs {
-            let lowered = paragraph.lowercased()
+            let lowered = asciiLowercasedPrefix(paragraph, 120)
             if reporter == nil, lowered.hasPrefix("laporan wartawan") || lowered.hasPrefix("laporan reporter") {
                 if let comma = paragraph.firstIndex(of: ",") {
                     reporter = paragraph[paragraph.index(after: comma)...].trimmingCharacters(in: " ")
                 }
             }
-            if lines.count >= 2, extraTails.contains(lowered.trimmingPunctuationAndSpaces()) {
+            if lines.count >= 2, !extraTails.isEmpty, paragraph.utf8.count <= 120,
+               extraTails.contains(lowered.trimmingPunctuationAndSpaces()) {
                 steps?.append(ExplainEntry(action: "cut", node: "line", reason: "site rule tail marker: \(paragraph.prefix(40))",
                                            textLength: paragraph.count))
                 break
@@ -261,7 +262,7 @@ public struct Extractor: Sendable {
         let nextPage = resolve(page.nextLink, base: url)
 
         let article = ExtractedArticle(title: SpoolTextFormat.line(title), paragraphs: lines, metadata: metadata)
-        let words = article.wordCount
+        let words = lines.reduce(0) { $0 + Self.wordCount($1) }
         let result: ExtractionResult
         if lines.isEmpty {
             result = .rejected(reason: "no_content")
@@ -280,8 +281,7 @@ public struct Extractor: Sendable {
         var hidden: [Int32] = []
         dom.forEachInSubtree(dom.root) { index in
             guard let attributes = dom.attributes(index) else { return }
-            let style = attributes.style.lowercased().filter { $0 != " " }
-            if attributes.hasHidden || style.contains("display:none") || attributes.ariaHidden == "true" {
+            if attributes.hasHidden || attributes.hints & HintBits.styleHidden != 0 || attributes.ariaHidden == "true" {
                 hidden.append(index)
             }
         }
@@ -455,6 +455,16 @@ public struct Extractor: Sendable {
         return link
     }
 
+    /// Space-separated words (paragraphs are already normalised to single spaces).
+    static func wordCount(_ line: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in line.utf8 {
+            if byte == 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return count
+    }
+
     static func looksLikeDateLine(_ line: String) -> Bool {
         let digits = line.filter(\.isNumber).count
         guard digits >= 5 else { return false }
@@ -464,8 +474,8 @@ public struct Extractor: Sendable {
 
     /// "Menlu AS ... Foto/Ilustrasi/Sindonews", "Foto: Reuters", "(Foto: ANTARA/...)".
     static func isPhotoCaption(_ line: String) -> Bool {
-        guard line.count < 400 else { return false }
-        let lowered = line.lowercased()
+        guard line.utf8.count < 600 else { return false }
+        let lowered = asciiLowercasedPrefix(line, 600)
         if lowered.hasPrefix("foto:") || lowered.hasPrefix("foto :") || lowered.hasPrefix("ilustrasi:") { return true }
         guard let lastWord = lowered.split(separator: " ").last else { return false }
         return lastWord.hasPrefix("foto/") || lastWord.hasPrefix("(foto") || lowered.hasSuffix("/sindonews")

@@ -76,6 +76,107 @@ struct ElementAttributes {
     var hasHidden = false
     var ariaHidden = ""
     var ariaModal = ""
+    /// Class/id/style signals, computed once while mirroring (see `HintBits`).
+    var hints: UInt16 = 0
+}
+
+/// Bits of `ElementAttributes.hints`: what Readability's class/id regular expressions would say, precomputed.
+enum HintBits {
+    static let classNegative: UInt16 = 1 << 0
+    static let classPositive: UInt16 = 1 << 1
+    static let idNegative: UInt16 = 1 << 2
+    static let idPositive: UInt16 = 1 << 3
+    static let unlikely: UInt16 = 1 << 4
+    static let maybe: UInt16 = 1 << 5
+    static let byline: UInt16 = 1 << 6
+    static let share: UInt16 = 1 << 7
+    static let styleHidden: UInt16 = 1 << 8
+    static let itempropAuthor: UInt16 = 1 << 9
+    static let fallbackImage: UInt16 = 1 << 10
+
+    static func compute(_ attributes: ElementAttributes) -> UInt16 {
+        var bits: UInt16 = 0
+        let className = lowerASCII(attributes.className)
+        let id = lowerASCII(attributes.id)
+        if !className.isEmpty {
+            if containsAny(className, Hints.negativeBytes) || hasToken(className, "hid") { bits |= classNegative }
+            if containsAny(className, Hints.positiveBytes) { bits |= classPositive }
+            if contains(className, Array("fallback-image".utf8)) { bits |= fallbackImage }
+        }
+        if !id.isEmpty {
+            if containsAny(id, Hints.negativeBytes) || hasToken(id, "hid") { bits |= idNegative }
+            if containsAny(id, Hints.positiveBytes) { bits |= idPositive }
+        }
+        if !className.isEmpty || !id.isEmpty {
+            let match = className + [0x20] + id
+            if containsAny(match, Hints.unlikelyBytes) { bits |= unlikely }
+            if containsAny(match, Hints.maybeBytes) { bits |= maybe }
+            if containsAny(match, Hints.bylineBytes) { bits |= byline }
+            if isShare(match) { bits |= share }
+        }
+        if !attributes.style.isEmpty {
+            let style = lowerASCII(attributes.style).filter { $0 != 0x20 }
+            if contains(style, Array("display:none".utf8)) || contains(style, Array("visibility:hidden".utf8)) {
+                bits |= styleHidden
+            }
+        }
+        if !attributes.itemprop.isEmpty, contains(lowerASCII(attributes.itemprop), Array("author".utf8)) {
+            bits |= itempropAuthor
+        }
+        return bits
+    }
+
+    static func lowerASCII(_ text: String) -> [UInt8] {
+        text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        firstIndex(haystack, needle, from: 0) != nil
+    }
+
+    static func firstIndex(_ haystack: [UInt8], _ needle: [UInt8], from start: Int) -> Int? {
+        let n = needle.count, h = haystack.count
+        guard n > 0, h >= n, start <= h - n else { return nil }
+        let first = needle[0]
+        var i = start
+        while i <= h - n {
+            if haystack[i] == first {
+                var j = 1
+                while j < n && haystack[i + j] == needle[j] { j += 1 }
+                if j == n { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func containsAny(_ haystack: [UInt8], _ needles: [[UInt8]]) -> Bool {
+        for needle in needles where contains(haystack, needle) { return true }
+        return false
+    }
+
+    /// A whole space-separated token ("hid").
+    static func hasToken(_ haystack: [UInt8], _ token: String) -> Bool {
+        haystack.split(separator: 0x20).contains { $0.elementsEqual(token.utf8) }
+    }
+
+    /// (\b|_)(share|sharedaddy)(\b|_)
+    static func isShare(_ text: [UInt8]) -> Bool {
+        let needle = Array("share".utf8)
+        var from = 0
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte >= 0x80
+        }
+        while let found = firstIndex(text, needle, from: from) {
+            var end = found + needle.count
+            if end + 5 <= text.count && Array(text[end..<end + 5]) == Array("daddy".utf8) { end += 5 }
+            let beforeOK = found == 0 || text[found - 1] == 0x5F || !isWordByte(text[found - 1])
+            let afterOK = end == text.count || text[end] == 0x5F || !isWordByte(text[end])
+            if beforeOK && afterOK { return true }
+            from = found + 1
+        }
+        return false
+    }
 }
 
 struct MNode {
@@ -105,6 +206,7 @@ final class MiniDOM {
     var root: Int32 = -1
     var body: Int32 = -1
     var htmlLang: String?
+    private var hintCache: [String: UInt16] = [:]
 
     /// Deeper subtrees are cut: hostile pages nest 100,000 levels; real articles stay far below this.
     static let maxDepth = 400
@@ -168,6 +270,16 @@ final class MiniDOM {
         if let value = node.attribute("itemprop") { attributes.itemprop = value; any = true }
         if tag == .div || tag == .section, let value = node.attribute("aria-modal") { attributes.ariaModal = value; any = true }
         if any {
+            if !attributes.className.isEmpty || !attributes.id.isEmpty || !attributes.style.isEmpty || !attributes.itemprop.isEmpty {
+                // Templates repeat the same class lists hundreds of times: compute each combination once.
+                let key = attributes.className + "\u{1}" + attributes.id + "\u{1}" + attributes.style + "\u{1}" + attributes.itemprop
+                if let cached = hintCache[key] {
+                    attributes.hints = cached
+                } else {
+                    attributes.hints = HintBits.compute(attributes)
+                    hintCache[key] = attributes.hints
+                }
+            }
             record.payload = Int32(attrs.count)
             attrs.append(attributes)
         }
@@ -382,6 +494,18 @@ final class MiniDOM {
 
 /// Collapses whitespace runs (including NBSP) to single spaces and trims.
 func collapseWhitespace(_ text: String) -> String {
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        // ASCII: byte-level collapse, no Unicode property lookups.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pending = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { pending = !bytes.isEmpty; continue }
+            if pending { bytes.append(0x20); pending = false }
+            bytes.append(byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
     var out = ""
     out.reserveCapacity(text.utf8.count)
     var pending = false

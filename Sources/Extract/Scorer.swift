@@ -30,6 +30,12 @@ enum Hints {
     static let unlikelyRoles: Set<String> = ["menu", "menubar", "complementary", "navigation", "alert", "alertdialog",
                                              "dialog"]
 
+    static let unlikelyBytes = unlikely.map { Array($0.utf8) }
+    static let maybeBytes = maybe.map { Array($0.utf8) }
+    static let negativeBytes = negative.map { Array($0.utf8) }
+    static let positiveBytes = positive.map { Array($0.utf8) }
+    static let bylineBytes = byline.map { Array($0.utf8) }
+
     static func any(_ haystack: String, _ needles: [String]) -> Bool {
         if haystack.isEmpty { return false }
         for needle in needles where haystack.contains(needle) { return true }
@@ -103,17 +109,12 @@ final class Scorer {
 
     func classWeight(_ node: Int32) -> Int {
         guard flags.weightClasses, let attributes = dom.attributes(node) else { return 0 }
+        let hints = attributes.hints
         var weight = 0
-        if !attributes.className.isEmpty {
-            let lowered = attributes.className.lowercased()
-            if Hints.any(lowered, Hints.negative) || Hints.hasHidToken(lowered) { weight -= 25 }
-            if Hints.any(lowered, Hints.positive) { weight += 25 }
-        }
-        if !attributes.id.isEmpty {
-            let lowered = attributes.id.lowercased()
-            if Hints.any(lowered, Hints.negative) || Hints.hasHidToken(lowered) { weight -= 25 }
-            if Hints.any(lowered, Hints.positive) { weight += 25 }
-        }
+        if hints & HintBits.classNegative != 0 { weight -= 25 }
+        if hints & HintBits.classPositive != 0 { weight += 25 }
+        if hints & HintBits.idNegative != 0 { weight -= 25 }
+        if hints & HintBits.idPositive != 0 { weight += 25 }
         return weight
     }
 
@@ -243,12 +244,9 @@ final class Scorer {
     }
 
     private func isProbablyVisible(_ attributes: ElementAttributes) -> Bool {
-        if !attributes.style.isEmpty {
-            let style = attributes.style.lowercased().filter { $0 != " " }
-            if style.contains("display:none") || style.contains("visibility:hidden") { return false }
-        }
+        if attributes.hints & HintBits.styleHidden != 0 { return false }
         if attributes.hasHidden { return false }
-        if attributes.ariaHidden == "true" && !attributes.className.contains("fallback-image") { return false }
+        if attributes.ariaHidden == "true" && attributes.hints & HintBits.fallbackImage == 0 { return false }
         return true
     }
 
@@ -298,8 +296,7 @@ final class Scorer {
                 }
             }
             if flags.stripUnlikely, let attributes {
-                let match = (attributes.className + " " + attributes.id).lowercased()
-                if Hints.any(match, Hints.unlikely) && !Hints.any(match, Hints.maybe)
+                if attributes.hints & HintBits.unlikely != 0 && attributes.hints & HintBits.maybe == 0
                     && tag != .body && tag != .a && !hasAncestorTag(node, .table, maxDepth: 0)
                     && !hasAncestorTag(node, .code, maxDepth: 0) {
                     note("drop", node, "unlikely class/id")
@@ -470,8 +467,7 @@ final class Scorer {
     }
 
     private func checkByline(_ node: Int32, _ attributes: ElementAttributes) -> Bool {
-        let match = (attributes.className + " " + attributes.id).lowercased()
-        guard attributes.rel == "author" || attributes.itemprop.contains("author") || Hints.any(match, Hints.byline)
+        guard attributes.rel == "author" || attributes.hints & (HintBits.itempropAuthor | HintBits.byline) != 0
         else { return false }
         let text = dom.innerText(node)
         guard !text.isEmpty, text.count < 100 else { return false }
@@ -611,8 +607,7 @@ final class Scorer {
             var node = dom.following(top, within: top)
             while node >= 0 {
                 if dom.tag(node) != .text, let attributes = dom.attributes(node) {
-                    let match = (attributes.className + " " + attributes.id).lowercased()
-                    if Hints.isShare(match), dom.innerTextLength(node) < 500 {
+                    if attributes.hints & HintBits.share != 0, dom.innerTextLength(node) < 500 {
                         note("drop", node, "share widget")
                         let next = dom.following(node, within: top, skipChildren: true)
                         dom.detach(node)

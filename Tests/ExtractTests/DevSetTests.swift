@@ -85,3 +85,26 @@ extension ExtractionResult {
         #expect(parsed == pages.count * rounds)
     }
 }
+
+/// Debugging aid: FEEDCRAWLER_EXTRACT_FILES="a.html:b.html" prints each file's spool text, sidecar fields and the
+/// explain steps (the URL comes from FEEDCRAWLER_EXTRACT_URL, default https://example.com/).
+@Suite struct ExtractFilesByHand {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["FEEDCRAWLER_EXTRACT_FILES"] != nil))
+    func extractFiles() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let files = (environment["FEEDCRAWLER_EXTRACT_FILES"] ?? "").split(separator: ":").map(String.init)
+        let url = environment["FEEDCRAWLER_EXTRACT_URL"] ?? "https://example.com/"
+        let rules = try environment["FEEDCRAWLER_SITE_RULES"].map { try SiteRules.load(directory: $0) } ?? .empty
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+            let report = Extractor(rules: rules).explain(html: bytes, url: url)
+            print("==== \(file)\nmethod: \(report.method)\nresult: \(report.result.label)")
+            if let article = report.candidate {
+                let m = article.metadata
+                print("published=\(m.published.map(DisplayDates.rfc3339) ?? "nil") modified=\(m.modified.map(DisplayDates.rfc3339) ?? "nil") author=\(m.author ?? "nil") dateline=\(m.dateline ?? "nil") lang=\(m.language ?? "nil") canonical=\(m.canonicalURL ?? "nil") tags=\(m.tags)")
+                print(article.spoolText)
+            }
+            for step in report.steps { print("   \(step.action) \(step.node) [\(step.textLength)] \(step.reason)") }
+        }
+    }
+}
