@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
     /// SIGHUP: re-reads the config file; on problems returns every one as `file:line: message`.
     @Sendable static func reload(_ path: String) -> Result<Config, CrawlerDaemon.ReloadFailure> {
         do {
-            return .success(try ConfigLoader.load(path: path))
+            return .success(try ConfigLoader.load(path: path, checkEnvironment: true))
         } catch {
             return .failure(CrawlerDaemon.ReloadFailure(lines: error.problems.map(\.description)))
         }

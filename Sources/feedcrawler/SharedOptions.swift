@@ -48,7 +48,7 @@ struct SharedOptions: ParsableArguments {
     /// Loads and validates the config; on any problem prints them all (`file:line: message`) and exits 2.
     func loadConfig(logger: Logger) throws -> Config {
         do {
-            let config = try ConfigLoader.load(path: configPath)
+            let config = try ConfigLoader.load(path: configPath, checkEnvironment: true)
             logger.debug("Configuration loaded.", metadata: [
                 "config": "\(configPath)", "feeds": "\(config.feeds.count)",
                 "enabled": "\(config.feeds.filter(\.enabled).count)",

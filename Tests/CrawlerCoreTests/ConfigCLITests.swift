@@ -79,9 +79,38 @@ import TestSupport
 
     @Test(arguments: ["Config/feedcrawler.toml", "Config/demo.toml"])
     func shippedConfigsAreValid(relativePath: String) throws {
-        let path = packageRoot.appendingPathComponent(relativePath).path
-        let result = try runFeedcrawler(["check-config", "--config", path])
+        // The production config points at installed paths; check it against this checkout's rule files and
+        // temporary directories instead (the rest of the file is checked as shipped).
+        let directory = TemporaryDirectory("cli-shipped")
+        let text = try String(contentsOf: packageRoot.appendingPathComponent(relativePath), encoding: .utf8)
+            .replacingOccurrences(of: "\"/etc/feedcrawler/sites\"",
+                                  with: "\"\(packageRoot.appendingPathComponent("Config/sites").path)\"")
+            .replacingOccurrences(of: "\"/var/spool/feedcrawler\"", with: "\"\(directory.path)/spool\"")
+            .replacingOccurrences(of: "\"/var/lib/feedcrawler\"", with: "\"\(directory.path)/state\"")
+        let path = try directory.write("shipped.toml", text).path
+        let result = try runFeedcrawler(["check-config", "--config", path], currentDirectory: directory.url)
         #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func checkConfigChecksDirectoriesAndSiteRules() throws {
+        let directory = TemporaryDirectory("cli-env")
+        try directory.write("rules/broken.json", "{ not json")
+        try directory.write("a-file", "")
+        let path = try directory.write("env.toml", """
+            spool_dir = "\(directory.path)/a-file"
+            state_dir = "\(directory.path)/missing/state"
+            site_rules_dir = "\(directory.path)/rules"
+            [[feeds]]
+            name = "a"
+            url = "http://example.com/rss"
+            """).path
+        let result = try runFeedcrawler(["check-config", "--config", path])
+        #expect(result.status == 2)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.count == 3 && lines[0].hasPrefix("\(path):1: spool_dir:") && lines[0].hasSuffix("is not a directory"))
+        #expect(lines.count == 3 && lines[1].hasPrefix("\(path):2: state_dir:"))
+        #expect(lines.count == 3 && lines[2].hasPrefix("\(path):3: site_rules_dir:") && lines[2].contains("broken.json"))
     }
 
     @Test func usageErrorsExitTwo() throws {

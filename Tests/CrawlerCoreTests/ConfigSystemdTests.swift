@@ -81,7 +81,7 @@ import TestSupport
             <item><title>A</title><link>http://x.example/a</link></item></channel></rss>
             """).path
         for arguments in [
-            ["check-config", "--config", packageRoot.appendingPathComponent("Config/feedcrawler.toml").path],
+            ["check-config", "--config", packageRoot.appendingPathComponent("Config/demo.toml").path],
             ["parse-feed", feedPath, "--json"],
         ] {
             let script = "import ctypes,os,sys; ctypes.CDLL(None).prctl(65, 1, 0, 0, 0); os.execv(sys.argv[1], sys.argv[1:])"

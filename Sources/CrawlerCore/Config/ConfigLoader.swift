@@ -8,6 +8,7 @@
 import Glibc
 import TOMLKit
 import CrawlerModel
+import Extract
 
 public enum ConfigLoader {
     /// Used when neither `--config` nor `$FEEDCRAWLER_CONFIG` is given.
@@ -30,17 +31,21 @@ public enum ConfigLoader {
 
     /// Reads and validates the config file at `path`. Throws every problem found, each as
     /// `path:line: message`, sorted by line.
-    public static func load(path: String) throws(ConfigErrors) -> Config {
+    ///
+    /// With `checkEnvironment`, also checks what the file points at on this machine: `spool_dir` and
+    /// `state_dir` are directories (or can be created: their parent exists), and `site_rules_dir` holds
+    /// loadable rules. `check-config`, `fetch`, `run` and SIGHUP reloads use it; tests of the syntax do not.
+    public static func load(path: String, checkEnvironment: Bool = false) throws(ConfigErrors) -> Config {
         let text: String
         switch readFile(path) {
         case .success(let contents): text = contents
         case .failure(let message): throw ConfigErrors(problems: [ConfigProblem(file: path, line: nil, message: message)])
         }
-        return try parse(text: text, file: path)
+        return try parse(text: text, file: path, checkEnvironment: checkEnvironment)
     }
 
-    /// Validates config text; `file` is only used in problem messages.
-    public static func parse(text: String, file: String) throws(ConfigErrors) -> Config {
+    /// Validates config text; `file` is only used in problem messages. `checkEnvironment` as for `load`.
+    public static func parse(text: String, file: String, checkEnvironment: Bool = false) throws(ConfigErrors) -> Config {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -52,6 +57,7 @@ public enum ConfigLoader {
         }
         var validator = Validator(file: file, lines: TOMLLineIndex(text: text))
         let config = validator.config(from: root)
+        if checkEnvironment { validator.checkEnvironment(config) }
         guard validator.problems.isEmpty else {
             // Stable order: by line, then in the order found.
             let sorted = validator.problems.enumerated().sorted {
@@ -265,6 +271,43 @@ private struct Validator {
                     && parts[1].count <= 3
         default: return false
         }
+    }
+
+    // MARK: Environment
+
+    mutating func checkEnvironment(_ config: Config) {
+        for (key, path) in [("spool_dir", config.spoolDir), ("state_dir", config.stateDir)] {
+            if let problem = Self.directoryProblem(path) { report(key, "\(key): \(configQuoted(path)) \(problem)") }
+        }
+        if let directory = config.siteRulesDir {
+            var status = stat()
+            if stat(directory, &status) != 0 {
+                report("site_rules_dir", "site_rules_dir: \(configQuoted(directory)): \(String(cString: strerror(errno)))")
+            } else {
+                do {
+                    _ = try SiteRules.load(directory: directory)
+                } catch {
+                    report("site_rules_dir", "site_rules_dir: \(error.description)")
+                }
+            }
+        }
+    }
+
+    /// nil when `path` is a directory, or does not exist yet but its parent directory does (it is created on
+    /// start); else what is wrong, worded to follow the quoted path.
+    static func directoryProblem(_ path: String) -> String? {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            return (status.st_mode & S_IFMT) == S_IFDIR ? nil : "is not a directory"
+        }
+        guard errno == ENOENT else { return "cannot be examined: \(String(cString: strerror(errno)))" }
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let parent = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]) } ?? "."
+        var parentStatus = stat()
+        if stat(parent.isEmpty ? "/" : parent, &parentStatus) == 0, (parentStatus.st_mode & S_IFMT) == S_IFDIR {
+            return nil
+        }
+        return "does not exist and cannot be created: its parent \(configQuoted(parent.isEmpty ? "/" : parent)) is not a directory"
     }
 
     // MARK: Feeds
