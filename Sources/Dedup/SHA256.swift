@@ -44,10 +44,29 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        // Fast path for contiguous input: whole blocks are compressed in place, only the tail is buffered.
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { input in
+            var offset = 0
+            if !buffer.isEmpty {
+                let take = min(64 - buffer.count, input.count)
+                buffer.append(contentsOf: input[0..<take])
+                offset = take
+                if buffer.count == 64 {
+                    buffer.withUnsafeBufferPointer { compress(UnsafeRawBufferPointer($0)) }
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            while input.count - offset >= 64 {
+                compress(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[offset..<(offset + 64)])))
+                offset += 64
+            }
+            buffer.append(contentsOf: input[offset...])
+        }
+        if handled != nil { return }
         for byte in bytes {
             buffer.append(byte)
             if buffer.count == 64 {
-                compress(buffer)
+                buffer.withUnsafeBufferPointer { compress(UnsafeRawBufferPointer($0)) }
                 buffer.removeAll(keepingCapacity: true)
             }
         }
@@ -73,7 +92,7 @@ public struct SHA256: Sendable {
         for byte in padding {
             block.append(byte)
             if block.count == 64 {
-                compress(block)
+                block.withUnsafeBufferPointer { compress(UnsafeRawBufferPointer($0)) }
                 block.removeAll(keepingCapacity: true)
             }
         }
@@ -100,32 +119,37 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    /// Processes one 64-byte block.
-    private mutating func compress(_ block: [UInt8]) {
+    /// Processes one 64-byte block. The message schedule lives in a stack allocation: no heap traffic per block.
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        precondition(block.count == 64, "SHA-256 blocks are 64 bytes")
         length &+= 64
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-                | UInt32(block[4 * i + 3])
+        let newState = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            for i in 0..<16 {
+                w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
+                    | UInt32(block[4 * i + 3])
+            }
+            for i in 16..<64 {
+                let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
+                let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
+                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+            }
+            var (a, b, c, d, e, f, g, h) = state
+            SHA256.k.withUnsafeBufferPointer { k in
+                for i in 0..<64 {
+                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+                    let choice = (e & f) ^ (~e & g)
+                    let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
+                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+                    let majority = (a & b) ^ (a & c) ^ (b & c)
+                    let t2 = s0 &+ majority
+                    h = g; g = f; f = e; e = d &+ t1
+                    d = c; c = b; b = a; a = t1 &+ t2
+                }
+            }
+            return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
+                    state.6 &+ g, state.7 &+ h)
         }
-        for i in 16..<64 {
-            let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-            let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = state
-        for i in 0..<64 {
-            let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ SHA256.k[i] &+ w[i]
-            let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
-        }
-        state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-                 state.7 &+ h)
+        state = newState
     }
 }
 

@@ -142,7 +142,8 @@ public struct SiteURLRule: Sendable, Codable, Equatable {
         SiteURLRule(domain: "cnnindonesia.com", dropAllQuery: true),
         SiteURLRule(domain: "detik.com", dropAllQuery: true),
         SiteURLRule(domain: "jpnn.com", dropAllQuery: true),
-        SiteURLRule(domain: "kompas.com", dropAllQuery: true, dropQueryParameters: ["source", "jxrecoid"],
+        // kompas: dropAllQuery also covers its own trackers (?source=, ?jxrecoid=) and ?page=all.
+        SiteURLRule(domain: "kompas.com", dropAllQuery: true,
                     subdomainFromFirstSegmentBefore: "read"),
         SiteURLRule(domain: "liputan6.com", dropAllQuery: true),
         SiteURLRule(domain: "merdeka.com", dropAllQuery: true),

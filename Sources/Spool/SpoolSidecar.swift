@@ -12,7 +12,7 @@ public struct SpoolSidecar: Sendable, Equatable {
     public var canonicalURL: String
     /// The configured feed name that led to the article.
     public var feed: String
-    /// The site: the publisher's name where the page states it, else its host.
+    /// The site the article comes from: the host of `url` (e.g. "international.sindonews.com").
     public var site: String?
     public var title: String
     /// Publication time with the offset the source stated (RFC 3339), nil when unknown.
@@ -60,16 +60,29 @@ public struct SpoolSidecar: Sendable, Equatable {
         self.paywalled = paywalled
     }
 
-    /// The sidecar of an extracted article; `site` defaults to the page's site name.
+    /// The sidecar of an extracted article; `site` defaults to the host of `url`.
     public init(article: ExtractedArticle, id: String, url: String, canonicalURL: String, feed: String,
                 site: String? = nil, fetchedAt: Date, extractorVersion: String) {
         let metadata = article.metadata
-        self.init(id: id, url: url, canonicalURL: canonicalURL, feed: feed, site: site ?? metadata.siteName,
+        self.init(id: id, url: url, canonicalURL: canonicalURL, feed: feed, site: site ?? SpoolSidecar.host(of: url),
                   title: article.title, published: metadata.published, fetchedAt: fetchedAt, author: metadata.author,
                   language: metadata.language, wordCount: article.wordCount, extractorVersion: extractorVersion,
                   modified: metadata.modified, dateline: metadata.dateline, image: metadata.image,
                   section: metadata.section, tags: metadata.tags, description: metadata.description,
                   paywalled: metadata.paywalled)
+    }
+
+    /// The host part of an absolute URL, lowercased, without userinfo or port; nil when there is none.
+    static func host(of url: String) -> String? {
+        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
+        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") {
+            if let close = authority.firstIndex(of: "]") { authority = authority[...close] }
+        } else if let colon = authority.lastIndex(of: ":") {
+            authority = authority[..<colon]
+        }
+        return authority.isEmpty ? nil : authority.lowercased()
     }
 
     /// The twelve keys every sidecar starts with, in order.

@@ -147,6 +147,22 @@ public final class SpoolWriter: Sendable {
         try SpoolWriter.list(directory, path: ".")
     }
 
+    /// Articles waiting in the spool for the consumer: `.txt` files with a spool name (for backpressure:
+    /// `spool_max_files`). Lists the directory, so call it per batch, not per article.
+    public func spooledArticleCount() throws(SpoolError) -> Int {
+        try fileNames().reduce(0) { count, name in
+            name.hasSuffix(".txt") && SpoolName(fileName: name) != nil ? count + 1 : count
+        }
+    }
+
+    /// Bytes an unprivileged process may still write on the spool's filesystem (for backpressure: a minimum
+    /// free space below which delivery pauses).
+    public func availableBytes() throws(SpoolError) -> UInt64 {
+        var info = statvfs()
+        guard fstatvfs(directory, &info) == 0 else { throw .system(call: "fstatvfs", path: ".", errno: errno) }
+        return UInt64(info.f_bavail) &* UInt64(info.f_frsize)
+    }
+
     public func fileExists(named name: String) -> Bool {
         var info = stat()
         return fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0

@@ -36,6 +36,17 @@ import Testing
         }
     }
 
+    /// Non-contiguous input takes the byte-by-byte path; it must agree with the block path.
+    @Test func nonContiguousInputMatches() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let lazy = (0..<1000).lazy.map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        var mixed = SHA256()
+        mixed.update(bytes.prefix(100))
+        mixed.update(lazy.dropFirst(100))
+        #expect(SHA256.hash(lazy) == SHA256.hash(bytes))
+        #expect(mixed.finalize() == SHA256.hash(bytes))
+    }
+
     @Test func prefix64IsBigEndianFirstEightBytes() {
         let digest = SHA256.hash("abc")
         #expect(digest.prefix64 == 0xba78_16bf_8f01_cfea)

@@ -67,7 +67,10 @@ import CrawlerModel
                                    canonicalURL: "https://a.example/x", feed: "f", fetchedAt: Date(timeIntervalSince1970: 0),
                                    extractorVersion: "1")
         #expect(sidecar.wordCount == 5)
-        #expect(sidecar.site == "SINDOnews")
+        #expect(sidecar.site == "a.example")
+        #expect(SpoolSidecar.host(of: "https://User@Sub.Example.com:8443/x?y#z") == "sub.example.com")
+        #expect(SpoolSidecar.host(of: "http://[::1]:8080/") == "[::1]")
+        #expect(SpoolSidecar.host(of: "not a url") == nil)
         #expect(sidecar.published == nil)
         #expect(sidecar.json.serialized.contains("\"published\": null"))
         #expect(sidecar.dateline == "WASHINGTON -")

@@ -71,6 +71,8 @@ func mode(_ path: String) -> UInt32 {
         #expect(mode(spoolPath + "/.tmp") == 0o700)
         #expect(mode(spoolPath) == 0o750)
         #expect(try delivery.writer.temporaryFileNames().isEmpty)
+        #expect(try delivery.writer.spooledArticleCount() == 1)
+        #expect(try delivery.writer.availableBytes() > 0)
         // The same article again: not pending any more, nothing written.
         #expect(delivery.deliver(document(key: 1, id: "00000000000000aa")) == .notPending)
         #expect(try delivery.writer.fileNames().sorted() == [".tmp", "000_00000000000000aa.json", "000_00000000000000aa.txt"])
