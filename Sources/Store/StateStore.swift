@@ -312,6 +312,19 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Gives the space of pruned rows back to the filesystem (VACUUM) and truncates the WAL. Takes the write
+    /// lock for a while (about a second per 100 MB): run it after prune(), e.g. daily, not per poll.
+    public func compact() throws(StateStoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM")
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        } catch {
+            throw .database(String(describing: error))
+        }
+    }
+
     // MARK: - Internals
 
     /// A PRAGMA's current value as text (tests check journal_mode and synchronous).

@@ -154,6 +154,9 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(try store.article(key: 1) != nil && store.article(key: 2) == nil && store.article(key: 3) != nil)
         // Keys are never reused after pruning (AUTOINCREMENT): temp spool files are named by key.
         #expect(try store.enqueue(newArticle(4)) == .enqueued(key: 4))
+        try store.compact()
+        #expect(try store.article(key: 4)?.state == .pending)
+        #expect(try store.pragma("synchronous") == "2")
     }
 
     @Test func articlesTodayCountsFromLocalMidnight() throws {
