@@ -51,6 +51,7 @@ public final class SpoolDelivery: Sendable {
     public let writer: SpoolWriter
     private let ledger: any SpoolLedger
     private let lock = NSLock()
+    private let groupCommit = GroupCommit()
 
     /// Steps of one delivery, for tests that simulate a crash after a given step.
     enum Step: Int, Comparable {
@@ -63,9 +64,11 @@ public final class SpoolDelivery: Sendable {
         self.ledger = ledger
     }
 
-    /// Delivers one document. See `deliver(_:)` for batches (fewer fsyncs and transactions per article).
+    /// Delivers one document, blocking until it is durable. Concurrent callers are grouped (group commit):
+    /// while one batch is being written, documents from other threads queue up and go together in the next
+    /// batch, sharing its fsyncs and transactions. One caller alone still gets a batch of one at once.
     public func deliver(_ document: SpoolDocument) -> SpoolDeliveryOutcome {
-        deliver([document])[0]
+        groupCommit.submit(document) { batch in self.deliver(batch, stoppingAfter: nil) }
     }
 
     /// Delivers a batch; one outcome per document, in order. Files appear in the spool in the batch's order.
@@ -249,5 +252,46 @@ public final class SpoolDelivery: Sendable {
     /// Outcomes after a simulated crash: whatever was decided, the rest reported as interrupted-unknown.
     private static func crashed(_ outcomes: [SpoolDeliveryOutcome?]) -> [SpoolDeliveryOutcome] {
         outcomes.map { $0 ?? .failed(.system(call: "simulated-crash", path: "", errno: 0)) }
+    }
+}
+
+/// Leader-based group commit: the first caller to find no batch in progress becomes the leader, takes every
+/// queued document, delivers them as one batch and hands each waiter its outcome; callers that arrive
+/// meanwhile queue and wait, and one of them leads the next batch.
+/// @unchecked Sendable: all mutable state is guarded by `condition`.
+final class GroupCommit: @unchecked Sendable {
+    private final class Ticket {
+        var outcome: SpoolDeliveryOutcome?
+    }
+
+    /// Most documents in one batch: bounds the time a caller waits behind others (each costs two file fsyncs).
+    static let maxBatch = 64
+
+    private let condition = NSCondition()
+    private var queue: [(SpoolDocument, Ticket)] = []
+    private var leading = false
+
+    func submit(_ document: SpoolDocument,
+                deliver: ([SpoolDocument]) -> [SpoolDeliveryOutcome]) -> SpoolDeliveryOutcome {
+        let ticket = Ticket()
+        condition.lock()
+        defer { condition.unlock() }
+        queue.append((document, ticket))
+        while ticket.outcome == nil {
+            if leading {
+                condition.wait()
+                continue
+            }
+            leading = true
+            let batch = Array(queue.prefix(GroupCommit.maxBatch))
+            queue.removeFirst(batch.count)
+            condition.unlock()
+            let outcomes = deliver(batch.map(\.0))
+            condition.lock()
+            for (index, entry) in batch.enumerated() { entry.1.outcome = outcomes[index] }
+            leading = false
+            condition.broadcast()
+        }
+        return ticket.outcome!
     }
 }

@@ -149,3 +149,39 @@ func mode(_ path: String) -> UInt32 {
         #expect(delivery.deliver(document(key: 1, id: "bbbbbbbbbbbbbbbb")) == .written(SpoolName(sequence: 42, articleID: "bbbbbbbbbbbbbbbb")!))
     }
 }
+
+@Suite struct GroupCommitTests {
+    /// Many threads delivering at once: every article written exactly once, names unique and dense.
+    @Test func concurrentSingleDeliveriesAreAllWrittenOnce() throws {
+        let root = TemporaryDirectory("spool")
+        let ledger = MemoryLedger()
+        let count = 48
+        for key in 1...count { ledger.add(Int64(key)) }
+        let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+        let outcomes = OutcomeBox(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let key = Int64(index + 1)
+            let id = String(repeating: "0", count: 14) + String(format: "%02x", index + 1)
+            outcomes.set(index, delivery.deliver(document(key: key, id: id)))
+        }
+        var sequences: [Int] = []
+        for index in 0..<count {
+            guard case .written(let name) = outcomes.get(index) else {
+                Issue.record("article \(index + 1): \(String(describing: outcomes.get(index)))")
+                continue
+            }
+            sequences.append(name.sequence)
+        }
+        #expect(sequences.sorted() == Array(0..<count))
+        #expect(try delivery.writer.spooledArticleCount() == count)
+        #expect(try delivery.writer.temporaryFileNames().isEmpty)
+    }
+}
+
+final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [SpoolDeliveryOutcome?]
+    init(count: Int) { values = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: SpoolDeliveryOutcome) { lock.withLock { values[index] = value } }
+    func get(_ index: Int) -> SpoolDeliveryOutcome? { lock.withLock { values[index] } }
+}
