@@ -38,21 +38,28 @@ public enum DateParser {
         let days = floorDiv(total, 86_400)
         let secondsOfDay = Int(total - days * 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var out = ""
-        out.reserveCapacity(20)
-        appendPadded(&out, Int(year), width: 4)
-        out += "-"
-        appendPadded(&out, month, width: 2)
-        out += "-"
-        appendPadded(&out, day, width: 2)
-        out += "T"
-        appendPadded(&out, secondsOfDay / 3600, width: 2)
-        out += ":"
-        appendPadded(&out, secondsOfDay / 60 % 60, width: 2)
-        out += ":"
-        appendPadded(&out, secondsOfDay % 60, width: 2)
-        out += "Z"
-        return out
+        // Written into a fixed 20-byte buffer: this runs twice per item when a feed is printed as JSON.
+        var bytes = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, at position: Int, width: Int) {
+            var remaining = value
+            for offset in stride(from: width - 1, through: 0, by: -1) {
+                bytes[position + offset] = UInt8(48 + remaining % 10)
+                remaining /= 10
+            }
+        }
+        put(Int(max(0, min(9999, year))), at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(day, at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(secondsOfDay / 3600, at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(secondsOfDay / 60 % 60, at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(secondsOfDay % 60, at: 17, width: 2)
+        bytes[19] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// RFC 3339 in the given offset: "2022-07-30T08:06:00+07:00" (UTC written as "Z").
@@ -343,48 +350,41 @@ private struct DateScanner {
         else if equalsIgnoringCase(word, "pm") || equalsIgnoringCase(word, "p") && peekIs(".m") { pm = true }
     }
 
+    /// English and Indonesian month names, full or abbreviated (Indonesian abbreviations: Agu/Agt/Ags, Okt,
+    /// Des, Mei, Nop/Nov, Peb/Feb). A word matches when it is a prefix of a name and at least 3 letters long,
+    /// so "Sept", "Juli", "Agustus" all work. Bytes, built once: this runs for every word of every date.
+    private static let monthNames: [(name: [UInt8], month: Int)] = [
+        ("january", 1), ("januari", 1), ("february", 2), ("februari", 2), ("pebruari", 2), ("peb", 2),
+        ("march", 3), ("maret", 3), ("april", 4), ("may", 5), ("mei", 5), ("june", 6), ("juni", 6),
+        ("july", 7), ("juli", 7), ("august", 8), ("agustus", 8), ("agt", 8), ("ags", 8),
+        ("september", 9), ("october", 10), ("oktober", 10), ("november", 11), ("nopember", 11),
+        ("december", 12), ("desember", 12),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    /// Zone abbreviations -> seconds east of UTC. WIB/WITA/WIT are Indonesia's western, central and eastern
+    /// time (UTC+7/+8/+9); the US names are the ones RFC 822 defines.
+    private static let zoneNames: [(name: [UInt8], offset: Int)] = [
+        ("z", 0), ("ut", 0), ("gmt", 0), ("utc", 0), ("wib", 7 * 3600), ("wita", 8 * 3600), ("wit", 9 * 3600),
+        ("est", -5 * 3600), ("edt", -4 * 3600), ("cst", -6 * 3600), ("cdt", -5 * 3600),
+        ("mst", -7 * 3600), ("mdt", -6 * 3600), ("pst", -8 * 3600), ("pdt", -7 * 3600),
+        ("bst", 1 * 3600), ("cet", 1 * 3600), ("cest", 2 * 3600), ("jst", 9 * 3600), ("sgt", 8 * 3600),
+        ("ist", 5 * 3600 + 1800), ("aest", 10 * 3600),
+    ].map { (Array($0.0.utf8), $0.1) }
+
     func monthNumber(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard word.count >= 3 else { return nil }
-        // English and Indonesian names, full or abbreviated (Indonesian abbreviations: Agu/Agt/Ags, Okt, Des,
-        // Mei, Nop/Nov, Peb/Feb). Matched on the first letters so "Sept", "Juli", "Agustus" all work.
-        let names: [(String, Int)] = [
-            ("january", 1), ("januari", 1), ("february", 2), ("februari", 2), ("pebruari", 2), ("peb", 2),
-            ("march", 3), ("maret", 3), ("mar", 3), ("april", 4), ("may", 5), ("mei", 5), ("june", 6), ("juni", 6),
-            ("july", 7), ("juli", 7), ("august", 8), ("agustus", 8), ("agu", 8), ("agt", 8), ("ags", 8),
-            ("september", 9), ("october", 10), ("oktober", 10), ("november", 11), ("nopember", 11),
-            ("december", 12), ("desember", 12),
-        ]
-        for (name, number) in names {
-            if word.count <= name.utf8.count, prefixMatches(word, name) {
-                // Require 3 letters at least ("Mar"), and for names whose 3-letter prefix is ambiguous
-                // ("jun"/"jul") the prefix decides correctly since both are listed separately.
-                return number
-            }
+        guard word.count >= 3, word.count <= 9 else { return nil }
+        for entry in Self.monthNames where word.count <= entry.name.count && prefixMatches(word, entry.name) {
+            return entry.month
         }
         return nil
     }
 
     func zoneOffset(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hour = 3600
-        switch word.count {
-        case 1: return equalsIgnoringCase(word, "z") ? 0 : nil
-        case 2: return equalsIgnoringCase(word, "ut") ? 0 : nil
-        case 3:
-            let zones: [(String, Int)] = [
-                ("gmt", 0), ("utc", 0), ("wib", 7 * hour), ("wit", 9 * hour),
-                ("est", -5 * hour), ("edt", -4 * hour), ("cst", -6 * hour), ("cdt", -5 * hour),
-                ("mst", -7 * hour), ("mdt", -6 * hour), ("pst", -8 * hour), ("pdt", -7 * hour),
-                ("bst", 1 * hour), ("cet", 1 * hour), ("jst", 9 * hour), ("sgt", 8 * hour), ("ist", 5 * hour + 1800),
-            ]
-            for (name, value) in zones where equalsIgnoringCase(word, name) { return value }
-            return nil
-        case 4:
-            if equalsIgnoringCase(word, "wita") { return 8 * hour }
-            if equalsIgnoringCase(word, "cest") { return 2 * hour }
-            if equalsIgnoringCase(word, "aest") { return 10 * hour }
-            return nil
-        default: return nil
+        guard word.count <= 4 else { return nil }
+        for entry in Self.zoneNames where word.count == entry.name.count && prefixMatches(word, entry.name) {
+            return entry.offset
         }
+        return nil
     }
 
     // MARK: Bytes
@@ -400,16 +400,16 @@ private struct DateScanner {
     func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 97 && (byte | 0x20) <= 122 }
     func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
 
-    func equalsIgnoringCase(_ word: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
-        word.count == text.utf8.count && prefixMatches(word, text)
+    func equalsIgnoringCase(_ word: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        guard word.count == text.utf8CodeUnitCount else { return false }
+        for offset in 0..<word.count where lower(word[offset]) != text.utf8Start[offset] { return false }
+        return true
     }
 
-    /// True when `word` (lowercased) is a prefix of `text` (all lowercase ASCII).
-    func prefixMatches(_ word: UnsafeBufferPointer<UInt8>, _ text: String) -> Bool {
-        var iterator = text.utf8.makeIterator()
-        for byte in word {
-            guard let expected = iterator.next(), lower(byte) == expected else { return false }
-        }
+    /// True when `word` (lowercased) is a prefix of `name` (all lowercase ASCII).
+    func prefixMatches(_ word: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
+        guard word.count <= name.count else { return false }
+        for offset in 0..<word.count where lower(word[offset]) != name[offset] { return false }
         return true
     }
 }

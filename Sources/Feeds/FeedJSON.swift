@@ -20,7 +20,7 @@ public enum FeedJSON {
         writer.key("link"); writer.value(feed.link); writer.comma()
         writer.key("items")
         if feed.items.isEmpty {
-            writer.out += "[]"
+            writer.raw("[]")
         } else {
             writer.open("[")
             for (index, item) in feed.items.enumerated() {
@@ -41,63 +41,85 @@ public enum FeedJSON {
         return writer.out
     }
 
+    /// Builds the document as UTF-8 bytes; strings are escaped byte by byte (the text is valid UTF-8 already).
     private struct Writer {
         let pretty: Bool
-        var out = ""
+        var bytes: [UInt8] = []
         var depth = 0
 
-        init(pretty: Bool) { self.pretty = pretty }
+        init(pretty: Bool) {
+            self.pretty = pretty
+            bytes.reserveCapacity(4096)
+        }
 
-        mutating func open(_ bracket: String) {
-            out += bracket
+        var out: String { String(decoding: bytes, as: UTF8.self) }
+
+        mutating func raw(_ text: StaticString) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        mutating func open(_ bracket: StaticString) {
+            raw(bracket)
             depth += 1
             newline()
         }
 
-        mutating func close(_ bracket: String) {
+        mutating func close(_ bracket: StaticString) {
             depth -= 1
             newline()
-            out += bracket
+            raw(bracket)
         }
 
         mutating func comma() {
-            out += ","
+            raw(",")
             newline()
         }
 
         mutating func newline() {
             guard pretty else { return }
-            out += "\n"
-            out += String(repeating: "  ", count: depth)
+            bytes.append(0x0A)
+            bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth))
         }
 
-        mutating func key(_ name: String) {
-            out += "\"" + name + "\":"
-            if pretty { out += " " }
+        mutating func key(_ name: StaticString) {
+            raw("\"")
+            raw(name)
+            raw(pretty ? "\": " : "\":")
         }
 
         mutating func value(_ text: String?) {
-            guard let text else { out += "null"; return }
-            out += "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{2028}": out += "\\u2028"  // valid JSON, but breaks JavaScript consumers
-                case "\u{2029}": out += "\\u2029"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
+            guard let text else { raw("null"); return }
+            bytes.append(0x22)
+            // Most strings need no escaping: copy them whole.
+            if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+                bytes.append(contentsOf: text.utf8)
+                bytes.append(0x22)
+                return
             }
-            out += "\""
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            var previous2: UInt8 = 0, previous1: UInt8 = 0
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: raw("\\\"")
+                case 0x5C: raw("\\\\")
+                case 0x0A: raw("\\n")
+                case 0x0D: raw("\\r")
+                case 0x09: raw("\\t")
+                case 0x00..<0x20:
+                    raw("\\u00")
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0x0F)])
+                case 0xA8...0xA9 where previous2 == 0xE2 && previous1 == 0x80:
+                    // U+2028/U+2029: valid JSON, but they break JavaScript consumers; written escaped.
+                    bytes.removeLast(2)
+                    raw(byte == 0xA8 ? "\\u2028" : "\\u2029")
+                default:
+                    bytes.append(byte)
+                }
+                previous2 = previous1
+                previous1 = byte
+            }
+            bytes.append(0x22)
         }
     }
 }

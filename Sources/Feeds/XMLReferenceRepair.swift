@@ -28,8 +28,11 @@ enum XMLReferenceRepair {
                     continue
                 }
                 guard byte == UInt8(ascii: "&") else {
-                    out.append(byte)
-                    index += 1
+                    // Copy the run up to the next byte of interest in one go.
+                    var end = index + 1
+                    while end < count, input[end] != UInt8(ascii: "&"), input[end] != UInt8(ascii: "<") { end += 1 }
+                    out.append(contentsOf: input[index..<end])
+                    index = end
                     continue
                 }
                 index = rewriteReference(input, at: index, declared: declared, into: &out)

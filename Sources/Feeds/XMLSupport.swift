@@ -142,7 +142,7 @@ extension String {
 /// absolute against the base in effect.
 func resolveFeedLink(_ raw: String?, base: String) -> String? {
     guard var raw = raw?.trimmingFeedWhitespace, !raw.isEmpty else { return nil }
-    if raw.contains("&amp;") { raw = raw.replacingAll("&amp;", with: "&") }
+    if raw.utf8.contains(UInt8(ascii: "&")), raw.firstRange(of: "&amp;") != nil { raw = raw.replacingAll("&amp;", with: "&") }
     return URLResolver.resolve(raw, against: base)
 }
 
