@@ -135,6 +135,200 @@ def special_redirect(h, parsed, query, send_body):
 SPECIAL = {"status": special_status, "redirect": special_redirect}
 # Other engineers add endpoints below this line (trickle, hang, reset, big bodies, gzip bombs, ...).
 
+# ---- fetch-layer endpoints (owned by the Fetch/Curl engineer) ---------------------------------------------
+import signal  # noqa: E402  (imports kept inside this block so the block stays self-contained)
+import struct  # noqa: E402
+import zlib  # noqa: E402
+
+
+def _detach_from_parent_state():
+    """Swift test runners start the origin from threads that block SIGTERM, and a spawned child inherits that
+    mask: Process.terminate() then does nothing and TestOrigin.stop() waits forever. Unblock every signal, and
+    exit when the parent process goes away (so a killed test run leaves no origin behind). Not PR_SET_PDEATHSIG:
+    that fires when the spawning *thread* exits, and pool threads come and go."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+
+
+_detach_from_parent_state()
+
+
+def _int_arg(query, name, default, upper):
+    """An integer query argument clamped to [0, upper], so a typo cannot make the origin allocate gigabytes."""
+    try:
+        return max(0, min(upper, int(query.get(name, [str(default)])[0])))
+    except ValueError:
+        return default
+
+
+def special_echo(h, parsed, query, send_body):
+    """/_/echo: the request line and headers as text/plain, so tests see what the client sent."""
+    lines = ["%s %s" % (h.command, h.path)] + ["%s: %s" % (k, v) for k, v in h.headers.items()]
+    h.reply(200, ("\n".join(lines) + "\n").encode(), "text/plain; charset=utf-8", send_body=send_body)
+
+
+def special_etag(h, parsed, query, send_body):
+    """/_/etag?tag=v1: a resource with ETag and Last-Modified answering 304 to a matching conditional GET, with
+    Cache-Control max-age from ?max_age= (seconds)."""
+    etag = '"%s"' % query.get("tag", ["v1"])[0]
+    last_modified = "Tue, 03 Jun 2025 10:00:00 GMT"
+    headers = {"ETag": etag, "Last-Modified": last_modified}
+    if "max_age" in query:
+        headers["Cache-Control"] = "public, max-age=%s" % query["max_age"][0]
+    inm = h.headers.get("If-None-Match")
+    ims = h.headers.get("If-Modified-Since")
+    if (inm and etag in [t.strip() for t in inm.split(",")]) or (not inm and ims == last_modified):
+        return h.reply(304, b"", None, headers, send_body=False)
+    body = b"<rss version=\"2.0\"><channel><title>etag test</title></channel></rss>\n"
+    h.reply(200, body, "application/rss+xml; charset=UTF-8", headers, send_body)
+
+
+def special_loop(h, parsed, query, send_body):
+    """/_/loop: redirects to itself forever (a redirect loop)."""
+    h.reply(302, b"", "text/plain", {"Location": "/_/loop?n=%d" % (_int_arg(query, "n", 0, 10**6) + 1)}, send_body)
+
+
+def special_empty(h, parsed, query, send_body):
+    """/_/empty: 200 with an empty body."""
+    h.reply(200, b"", "application/rss+xml", send_body=send_body)
+
+
+def special_big(h, parsed, query, send_body):
+    """/_/big?bytes=N[&chunked=1]: N bytes of 'a' (at most 2 GiB), streamed in 64 KiB writes; with chunked=1
+    no Content-Length is sent (the client cannot refuse early). Stops quietly when the client hangs up."""
+    total = _int_arg(query, "bytes", 1 << 20, 1 << 31)
+    chunked = query.get("chunked", ["0"])[0] == "1"
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    if chunked:
+        h.send_header("Connection", "close")
+        h.close_connection = True
+    else:
+        h.send_header("Content-Length", str(total))
+    h.end_headers()
+    if not send_body:
+        return
+    block = b"a" * 65536
+    try:
+        while total > 0:
+            piece = block[:min(total, len(block))]
+            h.wfile.write(piece)
+            total -= len(piece)
+    except (BrokenPipeError, ConnectionResetError):
+        h.close_connection = True
+
+
+_BOMBS = {}
+_BOMBS_LOCK = threading.Lock()
+
+
+def special_gzip_bomb(h, parsed, query, send_body):
+    """/_/gzip-bomb?mb=N: one gzip stream of N MiB of zeros (default 1024 = 1 GiB, ~1 MiB on the wire),
+    served with Content-Encoding: gzip whatever the client asked for. Built once per size and cached."""
+    mib = max(1, _int_arg(query, "mb", 1024, 4096))
+    with _BOMBS_LOCK:
+        data = _BOMBS.get(mib)
+        if data is None:
+            compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+            zeros = bytes(1 << 20)
+            parts = [compressor.compress(zeros) for _ in range(mib)]
+            parts.append(compressor.flush())
+            data = _BOMBS[mib] = b"".join(parts)
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Content-Length", str(len(data)))
+    h.end_headers()
+    if send_body:
+        try:
+            h.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
+
+
+def special_trickle(h, parsed, query, send_body):
+    """/_/trickle?bytes=N&every=S: announces N bytes (default 1000), then sends one byte every S seconds
+    (default 2)."""
+    total = _int_arg(query, "bytes", 1000, 1 << 20)
+    try:
+        every = max(0.01, min(60.0, float(query.get("every", ["2"])[0])))
+    except ValueError:
+        every = 2.0
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(total))
+    h.end_headers()
+    try:
+        for _ in range(total):
+            h.wfile.write(b"a")
+            h.wfile.flush()
+            time.sleep(every)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    h.close_connection = True
+
+
+def special_hang(h, parsed, query, send_body):
+    """/_/hang?s=N: reads the request and never answers (for N seconds, default 300), then closes."""
+    deadline = time.time() + _int_arg(query, "s", 300, 3600)
+    while time.time() < deadline:
+        time.sleep(0.2)
+    h.close_connection = True
+
+
+def special_reset(h, parsed, query, send_body):
+    """/_/reset: announces 100000 bytes, sends 1000, then resets the connection (RST via SO_LINGER 0)."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    h.wfile.write(b"a" * 1000)
+    h.wfile.flush()
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.close_connection = True
+
+
+def special_headers(h, parsed, query, send_body):
+    """/_/headers?count=N&size=S: N extra headers (default 1000) of S bytes each (default 1000)."""
+    count = _int_arg(query, "count", 1000, 100000)
+    size = _int_arg(query, "size", 1000, 60000)
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain")
+    for index in range(count):
+        h.send_header("X-Filler-%d" % index, "x" * size)
+    h.send_header("Content-Length", "3")
+    h.end_headers()
+    if send_body:
+        h.wfile.write(b"ok\n")
+
+
+def special_multi_header(h, parsed, query, send_body):
+    """/_/multi-header: the same header twice and a mixed-case name (header parsing)."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/plain; charset=ISO-8859-1")
+    h.send_header("X-Twice", "one")
+    h.send_header("X-Twice", "two")
+    h.send_header("X-MiXeD-Case", "yes")
+    h.send_header("Content-Length", "3")
+    h.end_headers()
+    if send_body:
+        h.wfile.write(b"ok\n")
+
+
+SPECIAL.update({
+    "echo": special_echo, "etag": special_etag, "loop": special_loop, "empty": special_empty,
+    "big": special_big, "gzip-bomb": special_gzip_bomb, "trickle": special_trickle, "hang": special_hang,
+    "reset": special_reset, "headers": special_headers, "multi-header": special_multi_header,
+})
+# ---- end of fetch-layer endpoints ---------------------------------------------------------------------------
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,0 +1,219 @@
+// One transfer in flight: its easy handle, the buffers the C callbacks fill, and the limits they enforce.
+// Threading contract: created, configured, called back and finished on the transfer loop thread only. The C
+// callbacks get it as an unretained pointer; the loop's `active` table keeps it alive while curl may call them.
+import CCurl
+import Foundation
+
+final class Transfer {
+    let pending: PendingRequest
+    let handle: EasyHandle
+    private let policy: AddressPolicy
+    private var headerList: HeaderList?
+    /// curl writes a human-readable detail here when a call fails (CURLOPT_ERRORBUFFER, CURL_ERROR_SIZE bytes).
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var retired = false
+
+    private(set) var body: [UInt8] = []
+    private(set) var headers: [HTTPHeaderField] = []
+    private var headerBytes = 0
+    /// Set by a callback that stopped the transfer on purpose; it explains the CURLcode that follows.
+    private(set) var abortError: CurlError?
+    /// Set when the address policy refused an address. curl may still connect to another address of the host
+    /// (IPv6 then IPv4), so this explains only a connect failure, not every failure.
+    private(set) var addressRefusal: CurlError?
+    /// The last URL whose host the open-socket check parsed, to avoid re-parsing for every address tried.
+    private var checkedURL = ""
+    private var checkedHost: String?
+
+    private let maxBodyBytes: Int
+    private let maxHeaderBytes: Int
+
+    init(pending: PendingRequest, handle: EasyHandle, policy: AddressPolicy) {
+        self.pending = pending
+        self.handle = handle
+        self.policy = policy
+        maxBodyBytes = max(0, pending.request.maxBodyBytes)
+        maxHeaderBytes = max(1024, pending.request.maxHeaderBytes)
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        // The handle must stop pointing at our buffers before they are freed.
+        if !retired { handle.reset() }
+        errorBuffer.deallocate()
+    }
+
+    /// Detaches the handle for reuse: clears its options (which reference this transfer's memory).
+    func retire() -> EasyHandle {
+        handle.reset()
+        retired = true
+        return handle
+    }
+
+    var errorDetail: String {
+        let text = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text
+    }
+
+    func takeBody() -> [UInt8] {
+        defer { body = [] }
+        return body
+    }
+
+    /// Sets every option for this request. Throws the first failing setopt.
+    func configure() throws(CurlError) {
+        let request = pending.request
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer), "CURLOPT_ERRORBUFFER")
+        try handle.set(CURLOPT_URL, request.url, "CURLOPT_URL")
+        try handle.set(CURLOPT_HTTPGET, 1, "CURLOPT_HTTPGET")
+        // Only http and https, for the first URL and every redirect: never file://, ftp://, gopher://, ...
+        try handle.set(CURLOPT_PROTOCOLS_STR, "http,https", "CURLOPT_PROTOCOLS_STR")
+        try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "CURLOPT_REDIR_PROTOCOLS_STR")
+        try handle.set(CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0, "CURLOPT_FOLLOWLOCATION")
+        try handle.set(CURLOPT_MAXREDIRS, max(0, request.maxRedirects), "CURLOPT_MAXREDIRS")
+        try handle.set(CURLOPT_AUTOREFERER, 1, "CURLOPT_AUTOREFERER")
+        // Signals are process-wide; a library on a background thread must not use them (timeouts via poll).
+        try handle.set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
+        try handle.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, request.connectTimeoutMilliseconds), "CURLOPT_CONNECTTIMEOUT_MS")
+        try handle.set(CURLOPT_TIMEOUT_MS, max(1, request.totalTimeoutMilliseconds), "CURLOPT_TIMEOUT_MS")
+        if request.lowSpeedLimitBytesPerSecond > 0, request.lowSpeedTimeSeconds > 0 {
+            try handle.set(CURLOPT_LOW_SPEED_LIMIT, request.lowSpeedLimitBytesPerSecond, "CURLOPT_LOW_SPEED_LIMIT")
+            try handle.set(CURLOPT_LOW_SPEED_TIME, request.lowSpeedTimeSeconds, "CURLOPT_LOW_SPEED_TIME")
+        }
+        // Refuses early when Content-Length already says too much; the write callback enforces the decoded size.
+        try handle.set(CURLOPT_MAXFILESIZE_LARGE, offset: maxBodyBytes, "CURLOPT_MAXFILESIZE_LARGE")
+        if request.acceptCompressed {
+            // "" = every encoding this libcurl can decode (gzip, deflate, br, zstd here).
+            try handle.set(CURLOPT_ACCEPT_ENCODING, "", "CURLOPT_ACCEPT_ENCODING")
+        }
+        try handle.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS), "CURLOPT_HTTP_VERSION")
+        if let agent = request.userAgent {
+            try handle.set(CURLOPT_USERAGENT, agent, "CURLOPT_USERAGENT")
+        }
+        if !request.headers.isEmpty {
+            let list = try HeaderList(lines: request.headers.map { "\($0.name): \($0.value)" })
+            try handle.set(headers: list)
+            headerList = list
+        }
+        try handle.check(fc_easy_setopt_write(handle.raw, transferWrite), "CURLOPT_WRITEFUNCTION")
+        try handle.set(CURLOPT_WRITEDATA, pointer: me, "CURLOPT_WRITEDATA")
+        try handle.check(fc_easy_setopt_header(handle.raw, transferHeader), "CURLOPT_HEADERFUNCTION")
+        try handle.set(CURLOPT_HEADERDATA, pointer: me, "CURLOPT_HEADERDATA")
+        try handle.check(fc_easy_setopt_opensocket(handle.raw, transferOpenSocket), "CURLOPT_OPENSOCKETFUNCTION")
+        try handle.set(CURLOPT_OPENSOCKETDATA, pointer: me, "CURLOPT_OPENSOCKETDATA")
+    }
+
+    // MARK: callbacks (loop thread, inside curl_multi_perform)
+
+    fileprivate func receiveBody(_ data: UnsafeRawBufferPointer) -> Bool {
+        if body.count + data.count > maxBodyBytes {
+            abortError = CurlError(kind: .tooLarge, message: "body exceeds \(maxBodyBytes) bytes (after decoding)",
+                                   call: "write callback")
+            return false
+        }
+        if body.isEmpty {
+            // Reserve once from Content-Length (wire size; a compressed body grows, capped by the limit).
+            let announced = handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
+            if announced > 0 { body.reserveCapacity(min(announced, maxBodyBytes)) }
+        }
+        body.append(contentsOf: data)
+        return true
+    }
+
+    fileprivate func receiveHeader(_ data: UnsafeRawBufferPointer) -> Bool {
+        if data.starts(with: Array("HTTP/".utf8)) {
+            // A new status line: an earlier response (redirect, 100 Continue) is over; keep only the last one's.
+            headers.removeAll(keepingCapacity: true)
+            headerBytes = 0
+        }
+        headerBytes += data.count
+        if headerBytes > maxHeaderBytes {
+            abortError = CurlError(kind: .headersTooLarge, message: "response headers exceed \(maxHeaderBytes) bytes",
+                                   call: "header callback")
+            return false
+        }
+        // Strip CR/LF as bytes: in a Swift String "\r\n" is one Character, so hasSuffix("\n") misses it.
+        var end = data.count
+        while end > 0, data[end - 1] == 0x0A || data[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[0..<end]), as: UTF8.self)
+        if line.isEmpty || line.hasPrefix("HTTP/") { return true }
+        if line.first == " " || line.first == "\t", let last = headers.popLast() {
+            // obs-fold continuation of the previous header's value.
+            headers.append(HTTPHeaderField(name: last.name, value: last.value + " " + line.trimmingCharacters(in: .whitespaces)))
+            return true
+        }
+        guard let colon = line.firstIndex(of: ":") else { return true }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        if !name.isEmpty { headers.append(HTTPHeaderField(name: name, value: value)) }
+        return true
+    }
+
+    /// Decides whether curl may connect to `address`; on refusal records why.
+    fileprivate func mayConnect(to address: IPAddress?) -> Bool {
+        guard let address else {
+            addressRefusal = CurlError(kind: .addressNotAllowed, message: "unsupported address family",
+                                       call: "open-socket callback")
+            return false
+        }
+        if policy.allowPrivateNetworks || address.isPublic { return true }
+        // The URL of the hop being connected: curl updates the effective URL before following a redirect.
+        let hopURL = handle.string(CURLINFO_EFFECTIVE_URL)
+        if hopURL != checkedURL {
+            checkedURL = hopURL
+            checkedHost = try? CurlURL(hopURL).host
+        }
+        if let refusal = policy.refusal(address: address, host: checkedHost) {
+            addressRefusal = CurlError(kind: .addressNotAllowed, message: refusal, call: "open-socket callback")
+            return false
+        }
+        return true
+    }
+}
+
+// C entry points. `userdata` is the Transfer, unretained (see the contract above). Returning a count other than
+// the one given makes curl fail the transfer with CURLE_WRITE_ERROR; `abortError` then says why.
+
+private func transferWrite(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                           _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let data else { return length }
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+private func transferHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int,
+                            _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    guard length > 0, let data else { return length }
+    return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+/// Replaces curl's socket() call so the address policy sees each address curl is about to connect to.
+private func transferOpenSocket(_ clientp: UnsafeMutableRawPointer?, _ purpose: curlsocktype,
+                                _ address: UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t {
+    guard let clientp, let address else { return fc_socket_bad() }
+    let transfer = Unmanaged<Transfer>.fromOpaque(clientp).takeUnretainedValue()
+    let family = address.pointee.family
+    var ip: IPAddress?
+    if let sockaddr = fc_sockaddr_of(address) {
+        if family == AF_INET {
+            ip = sockaddr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
+                withUnsafeBytes(of: v4.pointee.sin_addr) { IPAddress(bytes: Array($0)) }
+            }
+        } else if family == AF_INET6 {
+            ip = sockaddr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
+                withUnsafeBytes(of: v6.pointee.sin6_addr) { IPAddress(bytes: Array($0)) }
+            }
+        }
+    }
+    guard transfer.mayConnect(to: ip) else { return fc_socket_bad() }
+    // Close-on-exec so sockets never leak into child processes.
+    let fd = socket(family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+    return fd < 0 ? fc_socket_bad() : fd
+}
