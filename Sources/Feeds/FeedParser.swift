@@ -18,18 +18,20 @@ public enum FeedParser {
     ///   - url: the final URL it was fetched from: the base for relative links (an `xml:base` takes precedence).
     ///   - kind: `.html` reads a section page; `.jsonfeed` insists on JSON; every other value detects from content.
     ///   - contentTypeCharset: the `charset=` of the HTTP Content-Type, if any.
-    /// - Returns: the feed. A sitemap index comes back as a `.sitemap` feed whose items are the child sitemaps
-    ///   (link = id = sitemap URL, updated = lastmod); use `read` to tell the two apart.
-    /// - Throws: `FeedParseError`; an HTML page with feed links throws `.notAFeed` with `discoveredFeeds` set.
+    /// - Returns: the feed.
+    /// - Throws: `FeedParseError`. Two reasons carry what to fetch next: an HTML page with feed links throws
+    ///   `.notAFeed` with `discoveredFeeds` set; a sitemap index throws `.sitemapIndex` with `sitemaps` set.
+    ///   `read` returns both as values instead.
     public static func parse(_ bytes: [UInt8], url: String, kind: FeedKind = .auto, contentTypeCharset: String? = nil,
                              options: FeedParseOptions = FeedParseOptions()) throws(FeedParseError) -> ParsedFeed {
         switch try read(bytes, url: url, kind: kind, contentTypeCharset: contentTypeCharset, options: options) {
         case .feed(let feed):
             return feed
         case .sitemapIndex(let sitemaps):
-            return ParsedFeed(kind: .sitemap, items: sitemaps.map {
-                FeedItem(id: $0.url, link: $0.url, updated: $0.lastModified)
-            })
+            // Not items: a caller that treated child sitemaps as articles would fetch and extract XML files.
+            var error = FeedParseError(.sitemapIndex, "a sitemap index listing \(sitemaps.count) sitemap(s); fetch and parse each")
+            error.sitemaps = sitemaps
+            throw error
         case .feedLinks(let feeds):
             var error = FeedParseError(.notAFeed, "an HTML page that links to \(feeds.count) feed(s): "
                                        + feeds.map(\.url).joined(separator: " "))
@@ -290,12 +292,16 @@ public struct FeedParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case linksPointToHomepage = "links_point_to_homepage"
         /// The configured link_pattern is not a valid regular expression.
         case badLinkPattern = "bad_link_pattern"
+        /// A sitemap index (from `parse` only): its child sitemaps are in `sitemaps`, to be fetched and parsed.
+        case sitemapIndex = "sitemap_index"
     }
 
     public var reason: Reason
     public var message: String
     /// For `.notAFeed` on an HTML page: the feeds it links to (autodiscovery).
     public var discoveredFeeds: [DiscoveredFeed] = []
+    /// For `.sitemapIndex`: the child sitemaps, in document order.
+    public var sitemaps: [SitemapReference] = []
 
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason

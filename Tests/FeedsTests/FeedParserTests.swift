@@ -55,14 +55,18 @@ struct DetectionTests {
         }
     }
 
-    @Test("a sitemap index says so through read(), and lists children through parse()")
+    @Test("a sitemap index is a value from read() and a sitemap_index error carrying the children from parse()")
     func sitemapIndex() throws {
         let index = "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>/s1.xml</loc><lastmod>2026-07-24</lastmod></sitemap><sitemap><loc>ftp://x/s2.xml</loc></sitemap></sitemapindex>"
         let document = try FeedParser.read(bytes(index), url: "https://example.com/sitemap.xml")
         #expect(document == .sitemapIndex([SitemapReference(url: "https://example.com/s1.xml", lastModified: DateParser.date("2026-07-24"))]))
-        let feed = try FeedParser.parse(bytes(index), url: "https://example.com/sitemap.xml")
-        #expect(feed.kind == .sitemap)
-        #expect(feed.items.map(\.link) == ["https://example.com/s1.xml"])
+        do {
+            _ = try FeedParser.parse(bytes(index), url: "https://example.com/sitemap.xml")
+            Issue.record("parse() returned child sitemaps as if they were articles")
+        } catch {
+            #expect(error.reason == .sitemapIndex)
+            #expect(error.sitemaps.map(\.url) == ["https://example.com/s1.xml"])
+        }
     }
 }
 

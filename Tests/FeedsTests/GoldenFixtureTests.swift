@@ -1,6 +1,7 @@
 // The golden fixtures: Tests/FeedsTests/Fixtures/<case>/ holds one input (feed.xml, feed.json or page.html),
 // an optional case.json with parse parameters, and expected.json: the `parse-feed --json` output, or
-// {"error": reason, "discovered": [urls]} for inputs that must be refused. Regenerate with
+// {"error": reason, "discovered": [urls]} for inputs that are not a feed (discovered: the feeds an HTML page
+// links to, or the child sitemaps of a sitemap index). Regenerate with
 // Scripts/update-feed-goldens (sets UPDATE_FEED_GOLDENS=1) and review the diff by eye before committing.
 import CrawlerModel
 import Feeds
@@ -45,7 +46,8 @@ func goldenOutput(forCase name: String) throws -> String {
                                         contentTypeCharset: options.charset, options: parseOptions)
         return FeedJSON.string(feed) + "\n"
     } catch {
-        let discovered = error.discoveredFeeds.map { "    \"\($0.url)\"" }.joined(separator: ",\n")
+        let discovered = (error.discoveredFeeds.map(\.url) + error.sitemaps.map(\.url))
+            .map { "    \"\($0)\"" }.joined(separator: ",\n")
         return "{\n  \"error\": \"\(error.reason.rawValue)\",\n  \"discovered\": ["
             + (discovered.isEmpty ? "]" : "\n\(discovered)\n  ]") + "\n}\n"
     }
