@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "CrawlerCore",
             dependencies: [
-                "CrawlerModel", "Fetch", "Feeds", "Extract", "Dedup", "Store", "Spool",
+                "CrawlerModel", "Fetch", "Feeds", "Extract", "Dedup", "Store", "Spool", "LibXML2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -19,7 +19,7 @@ struct FeedcrawlerCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             FetchCommand.self, RunCommand.self, CheckConfigCommand.self, ExtractCommand.self,
-            ParseFeedCommand.self,
+            ParseFeedCommand.self, ImportOPMLCommand.self,
         ]
     )
 

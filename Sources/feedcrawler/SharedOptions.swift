@@ -46,9 +46,10 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// Loads and validates the config; on any problem prints them all (`file:line: message`) and exits 2.
-    func loadConfig(logger: Logger) throws -> Config {
+    /// `checkEnvironment` (default) also checks the directories and site rules the file names.
+    func loadConfig(logger: Logger, checkEnvironment: Bool = true) throws -> Config {
         do {
-            let config = try ConfigLoader.load(path: configPath, checkEnvironment: true)
+            let config = try ConfigLoader.load(path: configPath, checkEnvironment: checkEnvironment)
             logger.debug("Configuration loaded.", metadata: [
                 "config": "\(configPath)", "feeds": "\(config.feeds.count)",
                 "enabled": "\(config.feeds.filter(\.enabled).count)",
