@@ -1,0 +1,352 @@
+// The pipeline: poll -> parse -> for each new item: dedup -> fetch -> extract -> dedup -> spool.
+// `refresh(_:)` and `process(_:)` are the two functions to read; every stage they call is a small value-returning
+// function of its own target. The state database is the hand-off between them: items found by a poll are
+// enqueued as pending, and pending articles are processed until they are written, found to be duplicates, or
+// fail for good. Whatever happens (crash, kill, full disk), an article is in the spool, complete, or pending.
+public import Logging
+import CrawlerModel
+import Dedup
+import Extract
+import Feeds
+import Fetch
+import Foundation
+import Spool
+import Store
+
+/// Why the crawler could not start.
+public struct CrawlerStartError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The composition root: every stage built from one Config. Safe to share between tasks.
+public final class Crawler: Sendable {
+    public let config: Config
+    let logger: Logger
+    let fetcher: any Fetching
+    let store: StateStore
+    let delivery: SpoolDelivery
+    let extractor: Extractor
+    let canonicalizer: URLCanonicalizer
+
+    /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
+    /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
+    init(config: Config, logger: Logger, fetcher: (any Fetching)? = nil) throws(CrawlerStartError) {
+        self.config = config
+        self.logger = logger
+        do {
+            store = try StateStore(directory: config.stateDir)
+        } catch {
+            throw CrawlerStartError(description: "cannot open the state database in \(config.stateDir): \(error)")
+        }
+        do {
+            delivery = try SpoolDelivery(directory: config.spoolDir, ledger: store)
+            let recovery = try delivery.recover()
+            if !recovery.completed.isEmpty || !recovery.removedTemporaryFiles.isEmpty {
+                logger.notice("Finished deliveries interrupted by a crash.", metadata: [
+                    "completed": "\(recovery.completed.count)", "renamed": "\(recovery.renamed.count)",
+                    "temp_removed": "\(recovery.removedTemporaryFiles.count)"])
+            }
+        } catch {
+            throw CrawlerStartError(description: "cannot use the spool directory \(config.spoolDir): \(error)")
+        }
+        do {
+            let rules = try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .empty
+            extractor = Extractor(rules: rules)
+        } catch {
+            throw CrawlerStartError(description: "cannot load site rules: \(error)")
+        }
+        canonicalizer = URLCanonicalizer()
+        if let fetcher {
+            self.fetcher = fetcher
+        } else {
+            do { self.fetcher = try makeFetcher(FetchSettings(config: config)) } catch {
+                throw CrawlerStartError(description: "cannot start the fetcher: \(error)")
+            }
+        }
+    }
+
+    /// Builds the crawler for `config` with the real fetcher.
+    public convenience init(config: Config, logger: Logger) throws(CrawlerStartError) {
+        try self.init(config: config, logger: logger, fetcher: nil)
+    }
+
+    // MARK: - One pass
+
+    /// Polls the given feeds (concurrently, politeness per host is the fetcher's job), then processes every
+    /// pending article of those feeds. What `feedcrawler fetch` runs.
+    public func runPass(feeds: [FeedConfig]) async -> FetchRunReport {
+        let started = ContinuousClock.now
+        var reports: [String: FeedRunReport] = [:]
+        await withTaskGroup(of: FeedRunReport.self) { group in
+            for feed in feeds where feed.enabled {
+                group.addTask { await self.refresh(feed) }
+            }
+            for await report in group { reports[report.feed] = report }
+        }
+        for feed in feeds where !feed.enabled {
+            reports[feed.name] = FeedRunReport(feed: feed.name, status: .skipped(reason: "disabled"))
+        }
+        let outcomes = await processPending(feeds: Set(feeds.map(\.name)))
+        for (feed, outcome) in outcomes {
+            switch outcome {
+            case .written: reports[feed]?.written += 1
+            case .duplicate: reports[feed]?.duplicates += 1
+            case .failed, .retryLater: reports[feed]?.failed += 1
+            }
+        }
+        let ordered = feeds.compactMap { reports[$0.name] }
+        return FetchRunReport(feeds: ordered, elapsedMilliseconds: started.millisecondsSince)
+    }
+
+    // MARK: - Poll -> parse -> enqueue
+
+    /// Polls one feed and enqueues its new items. Never throws: a failure is the report's status.
+    public func refresh(_ feed: FeedConfig) async -> FeedRunReport {
+        let started = ContinuousClock.now
+        var report = FeedRunReport(feed: feed.name, status: .polled)
+        var state = (try? store.feedState(name: feed.name)) ?? nil
+        if state?.url != feed.url { state = FeedState(name: feed.name, url: feed.url) }  // new, or URL changed
+        var feedState = state ?? FeedState(name: feed.name, url: feed.url)
+        defer {
+            report.elapsedMilliseconds = started.millisecondsSince
+            feedState.lastPollAt = Date()
+            do { try store.saveFeedState(feedState) } catch {
+                logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            }
+        }
+
+        let request = FetchRequest(url: feed.url, purpose: .feed, etag: feedState.etag,
+                                   lastModified: feedState.lastModified, maxBytes: config.maxFeedBytes)
+        let outcome = await fetcher.fetch(request)
+        feedState.lastOutcome = outcome.reason
+        let response: FetchResponse
+        switch outcome {
+        case .fresh(let fresh):
+            response = fresh
+        case .notModified:
+            report.status = .notModified
+            feedState.consecutiveFailures = 0
+            feedState.lastSuccessAt = Date()
+            logger.info("Feed not modified.", metadata: ["feed": "\(feed.name)", "status": "304",
+                                                          "ms": "\(started.millisecondsSince)"])
+            return report
+        default:
+            report.status = .failed(reason: outcome.reason)
+            feedState.consecutiveFailures += 1
+            logger.warning("Feed poll failed.", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)",
+                                                           "reason": "\(outcome.reason)"])
+            return report
+        }
+
+        let parsed: ParsedFeed
+        do throws(FeedParseError) {
+            parsed = try parseFeed(response, feed: feed)
+        } catch {
+            report.status = .failed(reason: error.reason.rawValue)
+            feedState.consecutiveFailures += 1
+            feedState.lastOutcome = error.reason.rawValue
+            logger.warning("Feed could not be parsed.", metadata: ["feed": "\(feed.name)", "url": "\(response.finalURL)",
+                                                                   "reason": "\(error.reason.rawValue)", "detail": "\(error.message)"])
+            return report
+        }
+        feedState.etag = response.etag
+        feedState.lastModified = response.lastModified
+        feedState.consecutiveFailures = 0
+        feedState.lastSuccessAt = Date()
+
+        var newItems = 0
+        for item in parsed.items {
+            switch enqueue(item, feed: feed) {
+            case .new: newItems += 1
+            case .known: report.duplicates += 1
+            case .unusable: break
+            }
+        }
+        feedState.lastNewItems = newItems
+        logger.info("Feed polled.", metadata: ["feed": "\(feed.name)", "status": "\(response.status)",
+                                               "items": "\(parsed.items.count)", "new": "\(newItems)",
+                                               "bytes": "\(response.body.count)", "ms": "\(started.millisecondsSince)"])
+        return report
+    }
+
+    /// Parses a fetched feed body with the feed's options.
+    func parseFeed(_ response: FetchResponse, feed: FeedConfig) throws(FeedParseError) -> ParsedFeed {
+        let notBefore = feed.maxAgeSeconds.map { Date().addingTimeInterval(-Double($0)) }
+        let options = FeedParseOptions(linkPattern: feed.linkPattern, notBefore: notBefore,
+                                       maxItems: config.maxItemsPerPoll * 4)
+        return try FeedParser.parse(response.body, url: response.finalURL, kind: feed.kind,
+                                    contentTypeCharset: response.charset, options: options)
+    }
+
+    enum EnqueueOutcome { case new, known, unusable }
+
+    /// Dedup before fetching: a GUID this feed already gave, or a canonical URL already known, is not fetched.
+    func enqueue(_ item: FeedItem, feed: FeedConfig) -> EnqueueOutcome {
+        guard let link = item.link else { return .unusable }
+        let canonical: String
+        do {
+            canonical = try canonicalizer.canonicalize(link)
+        } catch {
+            logger.info("Item link skipped.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "reason": "\(error.reason)"])
+            return .unusable
+        }
+        do {
+            if let guid = item.id, try store.isKnown(feed: feed.name, guid: guid) { return .known }
+            let article = NewArticle(canonicalURL: canonical, articleID: ArticleID(canonicalURL: canonical).hex,
+                                     feed: feed.name, guid: item.id, url: link, title: item.title)
+            switch try store.enqueue(article) {
+            case .enqueued: return .new
+            case .alreadyKnown: return .known
+            }
+        } catch {
+            logger.error("Could not record an item.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "error": "\(error)"])
+            return .unusable
+        }
+    }
+
+    // MARK: - Fetch -> extract -> dedup -> spool
+
+    enum ArticleOutcome: Sendable { case written, duplicate, failed, retryLater }
+
+    /// Processes the pending articles of these feeds, several at a time. Returns (feed, outcome) pairs.
+    func processPending(feeds: Set<String>) async -> [(String, ArticleOutcome)] {
+        let pending: [ArticleRecord]
+        do {
+            pending = try store.pendingArticles(limit: config.maxItemsPerPoll * max(1, feeds.count))
+                .filter { feeds.contains($0.feed) }
+        } catch {
+            logger.error("Could not read pending articles.", metadata: ["error": "\(error)"])
+            return []
+        }
+        var results: [(String, ArticleOutcome)] = []
+        await withTaskGroup(of: (String, ArticleOutcome).self) { group in
+            var iterator = pending.makeIterator()
+            // Bounded: the fetcher caps transfers too, but this also bounds pages held in memory.
+            for _ in 0..<max(1, config.maxConcurrentTransfers) {
+                guard let record = iterator.next() else { break }
+                group.addTask { (record.feed, await self.process(record)) }
+            }
+            for await result in group {
+                results.append(result)
+                if let record = iterator.next() {
+                    group.addTask { (record.feed, await self.process(record)) }
+                }
+            }
+        }
+        return results
+    }
+
+    /// One article, top to bottom.
+    func process(_ record: ArticleRecord) async -> ArticleOutcome {
+        let started = ContinuousClock.now
+        let log: Logger.Metadata = ["feed": "\(record.feed)", "url": "\(record.url)"]
+
+        // Fetch (the site's single-page variant when its rule knows one).
+        let pageURL = extractor.singlePageURL(for: record.url) ?? record.url
+        let outcome = await fetcher.fetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes))
+        guard case .fresh(let page) = outcome else {
+            return fail(record, reason: outcome.reason, retryable: outcome.isWorthRetrying, log)
+        }
+
+        // Extract, off the cooperative thread pool (a large page's parse takes milliseconds of CPU).
+        let extractor = self.extractor
+        let result = await BlockingWork.run { extractor.extract(html: page.body, url: page.finalURL, charset: page.charset) }
+        guard case .article(let article) = result else {
+            if case .rejected(let reason) = result { return fail(record, reason: reason, retryable: false, log) }
+            return fail(record, reason: "no_content", retryable: false, log)
+        }
+
+        // Dedup after fetching: the page's own canonical URL, then the exact normalised body.
+        let pageCanonical = usablePageCanonical(article.metadata.canonicalURL, fetchedFrom: page.finalURL)
+        let fingerprint = BodyFingerprint(paragraphs: article.paragraphs)
+        do {
+            try store.recordFetched(key: record.key, pageCanonicalURL: pageCanonical, bodyHash: fingerprint.exact,
+                                    simHash: fingerprint.simHash)
+            if let pageCanonical, pageCanonical != record.canonicalURL,
+               let original = try store.article(canonicalURL: pageCanonical), original.key != record.key,
+               [ArticleState.written, ArticleState.writing].contains(original.state) {
+                return duplicate(record, of: original, stage: .pageCanonical, log)
+            }
+            if let original = try store.findByBodyHash(fingerprint.exact), original.key != record.key {
+                return duplicate(record, of: original, stage: .exact, log)
+            }
+        } catch {
+            return fail(record, reason: "state_error", retryable: true, log.merging(["error": "\(error)"]) { $1 })
+        }
+
+        // Spool: atomic, exactly once (SpoolDelivery coordinates with the state store).
+        let canonical = pageCanonical ?? record.canonicalURL
+        let sidecar = SpoolSidecar(article: article, id: ArticleID(canonicalURL: canonical).hex, url: page.finalURL,
+                                   canonicalURL: canonical, feed: record.feed, site: URL(string: page.finalURL)?.host,
+                                   fetchedAt: Date(), extractorVersion: Extractor.version)
+        let document = SpoolDocument(articleKey: record.key, text: article.spoolText, sidecar: sidecar)
+        let delivery = self.delivery
+        switch await BlockingWork.run({ delivery.deliver(document) }) {
+        case .written(let name):
+            logger.info("Article written.", metadata: log.merging([
+                "file": "\(name.textFileName)", "words": "\(article.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
+            return .written
+        case .notPending:
+            return .duplicate
+        case .failed(let error):
+            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
+                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
+            return .retryLater
+        case .interrupted(let name, let error):
+            logger.error("Article delivery interrupted; it completes on the next start.", metadata: log.merging([
+                "file": "\(name.textFileName)", "reason": "\(error.reason)"]) { $1 })
+            return .retryLater
+        }
+    }
+
+    /// A page's rel=canonical is trusted only when it is a plausible article URL: http(s), and not the site's
+    /// home page (some CMSs point every page's canonical at "/", which would merge every article into one).
+    func usablePageCanonical(_ raw: String?, fetchedFrom pageURL: String) -> String? {
+        guard let raw, let canonical = try? canonicalizer.canonicalize(raw),
+              let url = URL(string: canonical), url.path.count > 1 else { return nil }
+        return canonical
+    }
+
+    func duplicate(_ record: ArticleRecord, of original: ArticleRecord, stage: DuplicateStage,
+                   _ log: Logger.Metadata) -> ArticleOutcome {
+        let of = original.spoolName ?? original.canonicalURL
+        do {
+            try store.markDuplicate(key: record.key, of: of, stage: stage)
+        } catch {
+            logger.error("Could not record a duplicate.", metadata: log.merging(["error": "\(error)"]) { $1 })
+        }
+        logger.info("Duplicate skipped.", metadata: log.merging(["stage": "\(stage.rawValue)", "of": "\(of)"]) { $1 })
+        return .duplicate
+    }
+
+    /// Records a failed attempt: retryable ones stay pending with a backoff (1 min, doubling, at most 6 h,
+    /// given up after 8 attempts), the others fail for good.
+    func fail(_ record: ArticleRecord, reason: String, retryable: Bool, _ log: Logger.Metadata) -> ArticleOutcome {
+        let attempts = record.attempts + 1
+        let retry = retryable && attempts < 8
+        let backoffSeconds = min(6 * 3600.0, 60 * pow(2, Double(attempts - 1)))
+        do {
+            try store.markFailed(key: record.key, reason: reason, retryAt: retry ? Date().addingTimeInterval(backoffSeconds) : nil)
+        } catch {
+            logger.error("Could not record a failure.", metadata: log.merging(["error": "\(error)"]) { $1 })
+        }
+        logger.warning("Article failed.", metadata: log.merging([
+            "reason": "\(reason)", "attempt": "\(attempts)", "retry": retry ? "\(Int(backoffSeconds))s" : "no"]) { $1 })
+        return retry ? .retryLater : .failed
+    }
+}
+
+extension ContinuousClock.Instant {
+    /// Whole milliseconds from this instant to now.
+    var millisecondsSince: Int {
+        let elapsed = ContinuousClock.now - self
+        return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// `feedcrawler fetch`: one pass over all enabled feeds, or the named ones.
+public func runFetchOnce(config: Config, feedNames: [String], logger: Logger) async throws(CrawlerStartError) -> FetchRunReport {
+    let crawler = try Crawler(config: config, logger: logger)
+    let feeds = feedNames.isEmpty ? config.feeds : config.feeds.filter { feedNames.contains($0.name) }
+    return await crawler.runPass(feeds: feeds)
+}

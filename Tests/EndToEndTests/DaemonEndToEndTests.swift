@@ -1,0 +1,103 @@
+// `feedcrawler run` for real: it crawls the demo sites on the loopback origin on its own schedule, speaks the
+// systemd notify protocol when NOTIFY_SOCKET is set, and stops cleanly on SIGTERM.
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// A datagram socket standing in for systemd's notify socket; collects every message received.
+final class NotifyListener: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let lock = NSLock()
+    private var received: [String] = []
+    private var thread: Thread?
+
+    init(directory: TemporaryDirectory) throws {
+        path = directory.file("notify.sock").path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !Thread.current.isCancelled {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count > 0 {
+                    let message = String(decoding: buffer[0..<count], as: UTF8.self)
+                    lock.withLock { received.append(message) }
+                }
+            }
+        }
+        self.thread = thread
+        thread.start()
+    }
+
+    var messages: [String] { lock.withLock { received } }
+
+    func stop() {
+        thread?.cancel()
+        Thread.sleep(forTimeInterval: 0.3)
+        close(fd)
+    }
+}
+
+@Suite(.serialized)
+struct DaemonEndToEndTests {
+    @Test func daemonCrawlsNotifiesSystemdAndStopsCleanlyOnSigterm() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        let work = TemporaryDirectory("e2e-daemon")
+        let config = try writeDemoConfig(in: work, origin: origin)
+        let expectedCount = try loadExpectedArticles().count
+        let listener = try NotifyListener(directory: work)
+        defer { listener.stop() }
+
+        let process = Process()
+        process.executableURL = try feedcrawlerBinary()
+        process.arguments = ["run", "--config", config.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOTIFY_SOCKET"] = listener.path
+        environment["WATCHDOG_USEC"] = "2000000"  // 2 s: pings every second
+        environment.removeValue(forKey: "JOURNAL_STREAM")
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+
+        // Wait (up to 60 s on a loaded machine) for every demo article to be written.
+        let spool = work.file("spool")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, SpoolListing(spool).texts.count < expectedCount, process.isRunning {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(SpoolListing(spool).texts.count == expectedCount)
+        Thread.sleep(forTimeInterval: 1.5)  // long enough for a watchdog ping and a status update
+
+        kill(process.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
+        let stoppedInTime = !process.isRunning
+        if !stoppedInTime { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stoppedInTime, "daemon ignored SIGTERM")
+        #expect(process.terminationStatus == 0, "exit \(process.terminationStatus): \(log)")
+
+        let messages = listener.messages
+        #expect(messages.contains("READY=1"), "\(messages)")
+        #expect(messages.contains("WATCHDOG=1"), "\(messages)")
+        #expect(messages.contains { $0.hasPrefix("STATUS=") }, "\(messages)")
+        #expect(messages.contains("STOPPING=1"), "\(messages)")
+        #expect(log.contains("Article written."))
+
+        let listing = SpoolListing(spool)
+        #expect(listing.strays.isEmpty && listing.textsWithoutSidecar.isEmpty)
+    }
+}

@@ -1,0 +1,211 @@
+// The whole path, for real: the built `feedcrawler fetch` polls the demo sites' feeds on a loopback origin,
+// fetches and extracts each article, and writes the spool. Asserts the spool contract (docs/spool.md) and the
+// seed texts coming out complete and free of page chrome.
+import Foundation
+import Glibc
+import TestSupport
+import Testing
+
+/// One article the demo sites serve, as Scripts/make-demo-sites recorded it.
+struct ExpectedArticle: Decodable {
+    let title: String
+    let paragraphs: [String]
+    let published: String
+}
+
+let sitesDirectory = packageRoot.appendingPathComponent("Tests/Fixtures/sites")
+
+func loadExpectedArticles() throws -> [String: ExpectedArticle] {
+    let data = try Data(contentsOf: sitesDirectory.appendingPathComponent("expected.json"))
+    return try JSONDecoder().decode([String: ExpectedArticle].self, from: data)
+}
+
+/// A config pointing at the demo sites on `origin`, spool and state inside `directory`.
+func writeDemoConfig(in directory: TemporaryDirectory, origin: TestOrigin) throws -> URL {
+    try directory.write("feedcrawler.toml", """
+    spool_dir = "\(directory.path)/spool"
+    state_dir = "\(directory.path)/state"
+    allow_private_networks = true
+    per_host_delay = "0ms"
+
+    [[feeds]]
+    name = "sindonews"
+    url = "\(origin.baseURL("sindonews"))/rss.xml"
+
+    [[feeds]]
+    name = "tribunnews"
+    url = "\(origin.baseURL("tribunnews"))/rss.xml"
+
+    [[feeds]]
+    name = "antaranews"
+    url = "\(origin.baseURL("antaranews"))/atom.xml"
+    kind = "atom"
+    """)
+}
+
+/// Spool entries by kind, asserting nothing else lives in the spool directory.
+struct SpoolListing {
+    var texts: [String] = []
+    var sidecars: [String] = []
+    var strays: [String] = []
+
+    init(_ spool: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: spool.path)) ?? []
+        for name in names.sorted() {
+            if name == ".tmp" { continue }
+            if name.wholeMatch(of: /[0-9]{3,}_[0-9a-f]{16}\.txt/) != nil { texts.append(name) }
+            else if name.wholeMatch(of: /[0-9]{3,}_[0-9a-f]{16}\.json/) != nil { sidecars.append(name) }
+            else { strays.append(name) }
+        }
+    }
+
+    /// `.txt` files whose `.json` is missing: the contract says this never happens.
+    var textsWithoutSidecar: [String] {
+        texts.filter { !sidecars.contains(String($0.dropLast(4)) + ".json") }
+    }
+}
+
+@Suite(.serialized)
+struct FetchEndToEndTests {
+    @Test func fetchWritesEveryDemoArticleCleanAndCompleteThenNothingTheSecondTime() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        let work = TemporaryDirectory("e2e")
+        let config = try writeDemoConfig(in: work, origin: origin)
+        let expected = try loadExpectedArticles()
+
+        let first = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(first.status == 0, "fetch failed: \(first.stdout)\n\(first.stderr)")
+        #expect(first.stdout.contains("sindonews"))
+        #expect(first.stdout.contains("total"))
+
+        let spool = work.file("spool")
+        let listing = SpoolListing(spool)
+        #expect(listing.strays.isEmpty, "unexpected files: \(listing.strays)")
+        #expect(listing.texts.count == expected.count, "spool: \(listing.texts)")
+        #expect(listing.textsWithoutSidecar.isEmpty)
+        #expect(listing.sidecars.count == listing.texts.count)
+
+        // Sequence numbers are distinct and the ids are the sidecar's id.
+        let sequences = listing.texts.compactMap { Int($0.prefix(while: \.isNumber)) }
+        #expect(Set(sequences).count == sequences.count)
+
+        var seenPaths = Set<String>()
+        for name in listing.texts {
+            let text = try String(contentsOf: spool.appendingPathComponent(name), encoding: .utf8)
+            let sidecarURL = spool.appendingPathComponent(String(name.dropLast(4)) + ".json")
+            let sidecar = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: sidecarURL)) as? [String: Any])
+            for key in ["id", "url", "canonical_url", "feed", "site", "title", "published", "fetched_at", "author",
+                        "language", "word_count", "extractor_version"] {
+                #expect(sidecar.keys.contains(key), "\(name): sidecar lacks \(key)")
+            }
+            let id = try #require(sidecar["id"] as? String)
+            #expect(name.hasSuffix("_\(id).txt"))
+            let canonical = try #require(sidecar["canonical_url"] as? String)
+            let path = try #require(URL(string: canonical)).host.map { host in
+                host + (URL(string: canonical)?.path ?? "")
+            } ?? ""
+            let article = try #require(expected[path], "\(name): no expected article for \(canonical)")
+            seenPaths.insert(path)
+
+            // Format: title, blank line, paragraphs separated by exactly one blank line, final newline.
+            #expect(text.hasSuffix("\n") && !text.hasSuffix("\n\n"))
+            #expect(!text.contains("\n\n\n"))
+            #expect(!text.contains("\r"))
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(lines.first == article.title)
+            #expect(lines.count > 2 && lines[1].isEmpty)
+            let body = lines.dropFirst(2).filter { !$0.isEmpty }
+
+            // Every reporting paragraph, in order (captions and the date line may be missing from the body).
+            var cursor = body.startIndex
+            for paragraph in article.paragraphs {
+                let found = body[cursor...].firstIndex(of: paragraph)
+                #expect(found != nil, "\(name): missing or out of order: \(paragraph.prefix(60))")
+                if let found { cursor = body.index(after: found) }
+            }
+            // Nothing after the last reporting paragraph but nothing at all: no chrome tail, no desk initials.
+            #expect(body.last == article.paragraphs.last, "\(name): ends with \(body.last ?? "")")
+            for chrome in ["Lihat Juga", "tulis komentar anda", "Dapatkan berita terkini", "Berita Terkait",
+                           "Baca Juga", "Baca juga", "ADVERTISEMENT", "(ian)", "Pewarta:", "Editor:", "Facebook"] {
+                #expect(!text.contains(chrome), "\(name) contains chrome: \(chrome)")
+            }
+            #expect(sidecar["title"] as? String == article.title)
+            #expect(sidecar["word_count"] as? Int == body.joined(separator: " ").split(separator: " ").count)
+            let published = try #require(sidecar["published"] as? String)
+            #expect(sameInstant(published, article.published), "\(name): published \(published)")
+        }
+        #expect(seenPaths.count == expected.count)
+
+        // A second pass right after the first writes nothing.
+        let second = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(SpoolListing(spool).texts == listing.texts)
+    }
+
+    @Test func killedFetchNeverLeavesAPartialOrOrphanFileAndLosesNothing() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        let work = TemporaryDirectory("e2e-kill")
+        let config = try writeDemoConfig(in: work, origin: origin)
+        let expectedCount = try loadExpectedArticles().count
+        let spool = work.file("spool")
+        let binary = try feedcrawlerBinary()
+
+        // How long an uninterrupted pass takes here, so the kills land all over it.
+        let probe = TemporaryDirectory("e2e-probe")
+        let probeConfig = try writeDemoConfig(in: probe, origin: origin)
+        let started = Date()
+        _ = try runFeedcrawler(["fetch", "--config", probeConfig.path])
+        let passSeconds = max(0.05, Date().timeIntervalSince(started))
+
+        // Kill at random moments, restart each time; after every kill the spool must be consistent.
+        var generator = SystemRandomNumberGenerator()
+        let rounds = ProcessInfo.processInfo.environment["FEEDCRAWLER_KILL_ROUNDS"].flatMap(Int.init) ?? 40
+        for round in 0..<rounds {
+            // Every few rounds start from scratch so early phases (first writes) are hit again and again.
+            if round % 8 == 0 {
+                try? FileManager.default.removeItem(at: spool)
+                try? FileManager.default.removeItem(at: work.file("state"))
+            }
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["fetch", "--config", config.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let delay = Double.random(in: 0...(passSeconds * 1.2), using: &generator)
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            let listing = SpoolListing(spool)
+            #expect(listing.strays.isEmpty, "round \(round): strays \(listing.strays)")
+            #expect(listing.textsWithoutSidecar.isEmpty, "round \(round): .txt without .json")
+            for name in listing.texts {
+                let text = try String(contentsOf: spool.appendingPathComponent(name), encoding: .utf8)
+                #expect(text.hasSuffix("\n") && text.contains("\n\n"), "round \(round): partial \(name)")
+            }
+            for name in listing.sidecars {
+                let data = try Data(contentsOf: spool.appendingPathComponent(name))
+                #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "round \(round): partial \(name)")
+            }
+        }
+
+        // Finish: every article exactly once, no orphan sidecar left behind.
+        let final = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(final.status == 0, "\(final.stderr)")
+        let listing = SpoolListing(spool)
+        #expect(listing.texts.count == expectedCount, "\(listing.texts)")
+        #expect(listing.sidecars.count == expectedCount, "\(listing.sidecars)")
+        let ids = listing.texts.map { $0.split(separator: "_")[1] }
+        #expect(Set(ids).count == ids.count, "an article was written twice: \(listing.texts)")
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent(".tmp").path)) ?? []
+        #expect(leftovers.isEmpty, "temp files left: \(leftovers)")
+    }
+}
+
+/// True when two RFC 3339 timestamps name the same instant.
+func sameInstant(_ a: String, _ b: String) -> Bool {
+    let formatter = ISO8601DateFormatter()
+    guard let x = formatter.date(from: a), let y = formatter.date(from: b) else { return false }
+    return x == y
+}
