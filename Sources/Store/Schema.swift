@@ -75,6 +75,20 @@ enum Schema {
                 """)
             try db.execute(sql: "INSERT INTO counters (name, value) VALUES ('spool_sequence', 0)")
         }
+        migrator.registerMigration("v2-simhash-bands") { db in
+            // Near-duplicate lookup without a scan (issue 5): each SimHash is stored as 4 bands of 16 bits.
+            // Two hashes within Hamming distance 3 share at least one band exactly (pigeonhole), so a lookup
+            // reads 4 index ranges; larger distances are still found when a band happens to match.
+            try db.execute(sql: """
+                CREATE TABLE simhash_bands (
+                    band INTEGER NOT NULL,
+                    value INTEGER NOT NULL,
+                    article INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    PRIMARY KEY (band, value, article)
+                ) WITHOUT ROWID
+                """)
+            try db.execute(sql: "CREATE INDEX simhash_bands_by_article ON simhash_bands(article)")
+        }
         return migrator
     }
 }

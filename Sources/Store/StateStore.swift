@@ -142,7 +142,46 @@ public final class StateStore: Sendable {
                 """, arguments: [pageCanonicalURL, bodyHash, simHash.map { Int64(bitPattern: $0) },
                                  now.timeIntervalSince1970, key])
             guard db.changesCount == 1 else { throw StateStoreError.unknownArticle(key) }
+            try db.execute(sql: "DELETE FROM simhash_bands WHERE article = ?", arguments: [key])
+            if let simHash {
+                for (band, value) in Self.bands(of: simHash).enumerated() {
+                    try db.execute(sql: "INSERT INTO simhash_bands (band, value, article) VALUES (?, ?, ?)",
+                                   arguments: [band, value, key])
+                }
+            }
         }
+    }
+
+    /// The closest article in (or going into) the spool whose SimHash is within `maxDistance` bits, found
+    /// through the band index (complete up to distance 3; beyond that, only candidates sharing a band).
+    /// Ties go to the oldest article.
+    public func findNearDuplicate(simHash: UInt64, maxDistance: Int,
+                                  excluding key: Int64? = nil) throws(StateStoreError) -> (ArticleRecord, distance: Int)? {
+        try read { db in
+            var best: (ArticleRecord, distance: Int)?
+            var seen: Set<Int64> = []
+            for (band, value) in Self.bands(of: simHash).enumerated() {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT a.* FROM simhash_bands b JOIN articles a ON a.id = b.article
+                    WHERE b.band = ? AND b.value = ? AND a.state IN ('written', 'writing')
+                    """, arguments: [band, value])
+                for row in rows {
+                    let record = ArticleRecord(row: row)
+                    guard record.key != key, seen.insert(record.key).inserted, let other = record.simHash else { continue }
+                    let distance = (other ^ simHash).nonzeroBitCount
+                    guard distance <= maxDistance else { continue }
+                    if best == nil || distance < best!.distance || (distance == best!.distance && record.key < best!.0.key) {
+                        best = (record, distance)
+                    }
+                }
+            }
+            return best
+        }
+    }
+
+    /// 4 bands of 16 bits, low band first.
+    static func bands(of simHash: UInt64) -> [Int] {
+        (0..<4).map { Int((simHash >> UInt64($0 * 16)) & 0xFFFF) }
     }
 
     /// A failed attempt. With `retryAt` the article stays pending and is offered again from then on; without,

@@ -185,3 +185,34 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
     }
 }
+
+@Suite struct NearDuplicateIndexTests {
+    @Test func findsWithinDistanceThroughBands() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        let base: UInt64 = 0x0123_4567_89AB_CDEF
+        // Key 1: written with `base`; key 2: written, 3 bits away spread over 3 bands; key 3: pending (never a match).
+        for n in 1...4 { _ = try store.enqueue(newArticle(n)) }
+        try store.recordFetched(key: 1, pageCanonicalURL: nil, bodyHash: nil, simHash: base)
+        try store.recordFetched(key: 2, pageCanonicalURL: nil, bodyHash: nil, simHash: base ^ (1 << 0 | 1 << 17 | 1 << 40))
+        try store.recordFetched(key: 3, pageCanonicalURL: nil, bodyHash: nil, simHash: base)
+        for key in [Int64(1), 2] {
+            try store.markWriting(key: key, spoolName: "00\(key)_000000000000000\(key)")
+            try store.markWritten(key: key)
+        }
+        // Exact match wins over the 3-bit one.
+        let exact = try #require(try store.findNearDuplicate(simHash: base, maxDistance: 3))
+        #expect(exact.0.key == 1 && exact.distance == 0)
+        // 3 bits away from key 1 in three different bands: the fourth band still matches.
+        let probe = base ^ (1 << 5 | 1 << 20 | 1 << 36)
+        let near = try #require(try store.findNearDuplicate(simHash: probe, maxDistance: 3))
+        #expect(near.0.key == 1 && near.distance == 3)
+        #expect(try store.findNearDuplicate(simHash: probe, maxDistance: 2) == nil)
+        // Excluding itself; far hashes find nothing.
+        #expect(try store.findNearDuplicate(simHash: base, maxDistance: 0, excluding: 1) == nil)
+        #expect(try store.findNearDuplicate(simHash: ~base, maxDistance: 10) == nil)
+        // Pruning an article removes its bands (ON DELETE CASCADE).
+        _ = try store.prune(olderThan: Date().addingTimeInterval(3600))
+        #expect(try store.findNearDuplicate(simHash: base, maxDistance: 3) == nil)
+    }
+}
