@@ -304,6 +304,7 @@ import CrawlerModel
             port = 3
             """)
         #expect(index.line(of: "a") == 1)
+        #expect(index.line(of: "feeds") == 2)
         #expect(index.line(of: "feeds[0]") == 2)
         #expect(index.line(of: "feeds[0].name") == 3)
         #expect(index.line(of: "feeds[1]") == 4)

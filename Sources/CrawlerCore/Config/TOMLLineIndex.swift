@@ -39,6 +39,7 @@ struct TOMLLineIndex {
                 arrayCounts[name] = index + 1
                 currentTable = "\(name)[\(index)]"
                 record(currentTable, lineNumber)
+                record(name, lineNumber)  // the array itself sits where its first element starts
             } else if trimmed.hasPrefix("[") {
                 let name = Self.headerName(trimmed.dropFirst(), closing: "]")
                 // `[feeds.extra]` after `[[feeds]]` belongs to the latest feeds element.
