@@ -42,7 +42,14 @@ public struct CurlURL: Sendable, Equatable {
             return String(cString: value)
         }
         scheme = try part(CURLUPART_SCHEME, "CURLUPART_SCHEME").lowercased()
-        var host = try part(CURLUPART_HOST, "CURLUPART_HOST").lowercased()
+        var host: String
+        do {
+            host = try part(CURLUPART_HOST, "CURLUPART_HOST").lowercased()
+        } catch where !Self.fetchableSchemes.contains(scheme) {
+            // file:///etc/passwd has no host; what is wrong with it is the scheme.
+            throw CurlError(kind: .badScheme, message: "scheme \(scheme) is not fetchable (only http, https)",
+                            call: "curl_url_get(CURLUPART_HOST)")
+        }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.host = host
         let portText = try part(CURLUPART_PORT, "CURLUPART_PORT", flags: UInt32(CURLU_DEFAULT_PORT))

@@ -1,0 +1,194 @@
+// The fetcher: one shared CurlClient (one transfer thread for the whole process), per-host politeness, and the
+// classification of every response or failure into a FetchOutcome the scheduler can act on.
+import Curl
+import Foundation
+
+/// Creating the fetcher failed (libcurl could not be initialised).
+public struct FetcherSetupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
+/// Fetches documents over HTTP(S). Share one instance across the whole process: it owns the transfer thread,
+/// the connection cache and the per-host politeness state.
+public final class Fetcher: Fetching {
+    public let settings: FetchSettings
+    private let client: CurlClient
+    private let gate: HostGate
+    private let retryAfter = RetryAfterTable()
+
+    public init(settings: FetchSettings) throws(FetcherSetupError) {
+        self.settings = settings
+        let policy = AddressPolicy(allowPrivateNetworks: settings.allowPrivateNetworks,
+                                   allowedPrivateHosts: settings.allowedPrivateHosts)
+        do {
+            client = try CurlClient(configuration: .init(maxTransfersInFlight: settings.maxConcurrentTransfers,
+                                                         maxCachedConnections: settings.maxCachedConnections,
+                                                         addressPolicy: policy))
+        } catch {
+            throw FetcherSetupError(description: "cannot start the transfer client: \(error)")
+        }
+        gate = HostGate(limit: settings.perHostConcurrency,
+                        minimumDelay: .milliseconds(max(0, settings.perHostMinimumDelayMilliseconds)))
+    }
+
+    /// libcurl's version line, for the start-up log.
+    public static var libraryVersion: String { Curl.versionDescription }
+
+    public func fetch(_ request: FetchRequest) async -> FetchOutcome {
+        let url: CurlURL
+        do {
+            url = try CurlURL(request.url)
+        } catch {
+            return .permanent(error.kind == .badScheme ? .badScheme : .badURL)
+        }
+        guard url.isFetchable else { return .permanent(.badScheme) }
+        let host = url.host
+        if let remaining = retryAfter.remainingSeconds(for: host) {
+            // The host asked us to back off and the window is still open: do not even ask.
+            return .rateLimited(retryAfterSeconds: remaining)
+        }
+        guard await gate.acquire(host) else { return .transient(.cancelled) }
+        defer { gate.release(host) }
+
+        let result: Result<CurlResponse, CurlError>
+        do {
+            result = .success(try await client.perform(curlRequest(for: request)))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(let response):
+            let outcome = classify(response, request: request)
+            if case .rateLimited(let seconds?) = outcome, seconds > 0 {
+                retryAfter.block(host, seconds: seconds)
+            }
+            return outcome
+        case .failure(let error):
+            return Self.classify(error)
+        }
+    }
+
+    private func curlRequest(for request: FetchRequest) -> CurlRequest {
+        var headers = [HTTPHeaderField(name: "Accept", value: request.accept ?? FetchSettings.defaultAccept(for: request.purpose))]
+        if let language = settings.acceptLanguage {
+            headers.append(HTTPHeaderField(name: "Accept-Language", value: language))
+        }
+        if let etag = request.etag, !etag.isEmpty {
+            headers.append(HTTPHeaderField(name: "If-None-Match", value: etag))
+        }
+        if let lastModified = request.lastModified, !lastModified.isEmpty {
+            headers.append(HTTPHeaderField(name: "If-Modified-Since", value: lastModified))
+        }
+        return CurlRequest(url: request.url,
+                           headers: headers,
+                           userAgent: settings.userAgent,
+                           connectTimeoutMilliseconds: Self.milliseconds(settings.connectTimeoutSeconds),
+                           totalTimeoutMilliseconds: Self.milliseconds(settings.requestTimeoutSeconds),
+                           lowSpeedLimitBytesPerSecond: settings.lowSpeedLimitBytesPerSecond,
+                           lowSpeedTimeSeconds: settings.lowSpeedTimeSeconds,
+                           maxBodyBytes: request.maxBytes ?? settings.maxBytes(for: request.purpose),
+                           maxHeaderBytes: settings.maxHeaderBytes,
+                           maxRedirects: settings.maxRedirects)
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 1 }
+        return Int(min(seconds * 1000, Double(Int32.max)))
+    }
+
+    // MARK: classification
+
+    func classify(_ response: CurlResponse, request: FetchRequest) -> FetchOutcome {
+        let status = response.status
+        switch status {
+        case 200..<300:
+            if response.body.isEmpty { return .transient(.emptyBody) }
+            return .fresh(makeResponse(response, request: request))
+        case 304:
+            return .notModified
+        case 429:
+            return .rateLimited(retryAfterSeconds: retryAfterSeconds(response))
+        case 503:
+            if let seconds = retryAfterSeconds(response) { return .rateLimited(retryAfterSeconds: seconds) }
+            return .transient(.http(status))
+        case 410:
+            return .permanent(.gone)
+        case 408, 425, 500..<600:
+            return .transient(.http(status))
+        case 300..<500:
+            // 3xx here means a redirect curl could not follow (no Location); 4xx is the server saying no.
+            return .permanent(.http(status))
+        default:
+            return .transient(.protocolError)
+        }
+    }
+
+    private func retryAfterSeconds(_ response: CurlResponse) -> Int? {
+        response.header("retry-after").flatMap { RetryAfter.seconds(from: $0, cap: settings.maxRetryAfterSeconds) }
+    }
+
+    private func makeResponse(_ response: CurlResponse, request: FetchRequest) -> FetchResponse {
+        let contentType = ContentType.parse(response.header("content-type"))
+        var headers: [String: [String]] = [:]
+        for field in response.headers { headers[field.name, default: []].append(field.value) }
+        return FetchResponse(requestedURL: request.url,
+                             finalURL: response.effectiveURL.isEmpty ? request.url : response.effectiveURL,
+                             status: response.status,
+                             contentType: contentType.mediaType,
+                             charset: contentType.charset,
+                             etag: response.header("etag"),
+                             lastModified: response.header("last-modified"),
+                             body: response.body,
+                             elapsedMs: response.totalTimeMicroseconds / 1000,
+                             bytes: response.body.count,
+                             wireBytes: response.downloadedBytes,
+                             cacheMaxAgeSeconds: CacheControl.maxAge(response.headerValues("cache-control")),
+                             redirectCount: response.redirectCount,
+                             headers: headers)
+    }
+
+    static func classify(_ error: CurlError) -> FetchOutcome {
+        switch error.kind {
+        case .timeout: return .transient(.timeout)
+        case .dnsFailed: return .transient(.dnsFailed)
+        case .connectFailed: return .transient(.connectionFailed)
+        case .connectionLost: return .transient(.connectionLost)
+        case .tls: return .transient(.tls)
+        case .protocolError: return .transient(.protocolError)
+        case .cancelled, .shutdown: return .transient(.cancelled)
+        case .tooLarge: return .permanent(.tooLarge)
+        case .headersTooLarge: return .permanent(.headersTooLarge)
+        case .tooManyRedirects: return .permanent(.tooManyRedirects)
+        case .badScheme: return .permanent(.badScheme)
+        case .badURL, .invalidRequest: return .permanent(.badURL)
+        case .addressNotAllowed: return .permanent(.addressNotAllowed)
+        case .badContentEncoding: return .permanent(.badContentEncoding)
+        case .outOfMemory, .other: return .transient(.curl(error.code))
+        }
+    }
+}
+
+/// Hosts inside a Retry-After window. Guarded by an NSLock; entries expire and are pruned as they are read.
+final class RetryAfterTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var until: [String: ContinuousClock.Instant] = [:]
+
+    func block(_ host: String, seconds: Int) {
+        lock.lock()
+        until[host] = ContinuousClock.Instant.now + .seconds(seconds)
+        lock.unlock()
+    }
+
+    /// Seconds left (at least 1) when `host` is still blocked; nil otherwise.
+    func remainingSeconds(for host: String) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let deadline = until[host] else { return nil }
+        let left = deadline - ContinuousClock.Instant.now
+        if left <= .zero {
+            until[host] = nil
+            return nil
+        }
+        return max(1, Int(left.components.seconds) + (left.components.attoseconds > 0 ? 1 : 0))
+    }
+}

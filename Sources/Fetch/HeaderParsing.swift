@@ -1,0 +1,70 @@
+// Small parsers for the response headers the scheduler cares about. Pure functions; unit-tested directly.
+public import Foundation
+
+public enum RetryAfter {
+    /// Seconds to wait from a Retry-After value: delta-seconds ("120") or an HTTP-date (IMF-fixdate, RFC 850 or
+    /// asctime), relative to `now`; a date in the past gives 0. nil when the value is neither. Capped at `cap`.
+    public static func seconds(from value: String, now: Date = Date(), cap: Int = 86_400) -> Int? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        if trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // All digits; a huge number saturates at the cap instead of overflowing.
+            return Int(trimmed).map { min($0, cap) } ?? cap
+        }
+        guard let date = HTTPDate.parse(trimmed) else { return nil }
+        let delta = date.timeIntervalSince(now).rounded(.up)
+        return max(0, min(Int(exactly: delta) ?? cap, cap))
+    }
+}
+
+public enum HTTPDate {
+    /// The three date formats HTTP/1.1 allows (RFC 9110 section 5.6.7), always GMT.
+    private static let formats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
+
+    public static func parse(_ text: String) -> Date? {
+        // DateFormatter is not safe to share across threads without care; these are rare, so one per call.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in formats {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
+
+enum ContentType {
+    /// ("text/html", "utf-8") from "text/html; charset=\"UTF-8\"". Both lowercased; either may be nil.
+    static func parse(_ header: String?) -> (mediaType: String?, charset: String?) {
+        guard let header else { return (nil, nil) }
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let media = parts.first.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+        var charset: String?
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
+            let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+            if !value.isEmpty { charset = value }
+        }
+        return (media, charset)
+    }
+}
+
+enum CacheControl {
+    /// The max-age directive in seconds ("public, max-age=300" -> 300); nil without one. "no-store" wins (nil).
+    static func maxAge(_ values: [String]) -> Int? {
+        var result: Int?
+        for directive in values.flatMap({ $0.split(separator: ",") }) {
+            let pair = directive.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            if pair.first == "no-store" { return nil }
+            if pair.count == 2, pair[0] == "max-age" {
+                let digits = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                if let seconds = Int(digits), seconds >= 0 { result = seconds }
+            }
+        }
+        return result
+    }
+}

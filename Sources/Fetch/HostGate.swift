@@ -1,0 +1,131 @@
+// Per-host politeness shared by every fetch: at most `limit` transfers to one host at a time, and at least
+// `minimumDelay` between the starts of two requests to it. Each waiter waits on its own (a continuation or a
+// sleep), so a busy or slow host never holds up requests to other hosts.
+//
+// Threading contract: all state is guarded by `lock` (NSLock: Synchronization.Mutex gives ThreadSanitizer false
+// positives on Linux); continuations are resumed outside it.
+import Foundation
+
+final class HostGate: @unchecked Sendable {
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Bool, Never>
+    }
+
+    private struct HostState {
+        var active = 0
+        var waiters: [Waiter] = []
+        /// The earliest time the next request to this host may start.
+        var nextStart = ContinuousClock.Instant.now
+    }
+
+    private let lock = NSLock()
+    private var hosts: [String: HostState] = [:]
+    private var nextWaiterID: UInt64 = 0
+    private var sweepThreshold = 1024
+    private let limit: Int
+    private let minimumDelay: Duration
+
+    init(limit: Int, minimumDelay: Duration) {
+        self.limit = max(1, limit)
+        self.minimumDelay = max(.zero, minimumDelay)
+    }
+
+    /// Waits for a slot for `host` and for its start time. false when the task was cancelled while waiting
+    /// (then no slot is held). After true, the caller must call `release(host)` exactly once.
+    func acquire(_ host: String) async -> Bool {
+        guard await acquireSlot(host) else { return false }
+        // Reserve a start time under the lock so concurrent starters space out instead of all waking together.
+        let wait = reserveStart(host)
+        if wait > .zero {
+            do {
+                try await Task.sleep(for: wait)
+            } catch {
+                release(host)
+                return false
+            }
+        }
+        return true
+    }
+
+    /// How long to wait before starting, having booked that start time for `host`.
+    private func reserveStart(_ host: String) -> Duration {
+        lock.withLock {
+            let now = ContinuousClock.Instant.now
+            var state = hosts[host, default: HostState()]
+            let start = max(now, state.nextStart)
+            state.nextStart = start + minimumDelay
+            hosts[host] = state
+            return start - now
+        }
+    }
+
+    func release(_ host: String) {
+        lock.lock()
+        guard var state = hosts[host] else {
+            lock.unlock()
+            return
+        }
+        var handOver: Waiter?
+        if !state.waiters.isEmpty {
+            handOver = state.waiters.removeFirst()  // the slot passes straight to the next waiter
+        } else {
+            state.active -= 1
+        }
+        let now = ContinuousClock.Instant.now
+        if state.active == 0, state.waiters.isEmpty, state.nextStart <= now {
+            hosts[host] = nil  // idle and unconstrained: forget it, so the table stays as small as the active set
+        } else {
+            hosts[host] = state
+        }
+        if hosts.count > sweepThreshold {
+            // Hosts released while still inside their delay stay behind; drop the ones idle by now.
+            hosts = hosts.filter { $0.value.active > 0 || !$0.value.waiters.isEmpty || $0.value.nextStart > now }
+            sweepThreshold = max(1024, hosts.count * 2)
+        }
+        lock.unlock()
+        handOver?.continuation.resume(returning: true)
+    }
+
+    /// Hosts currently tracked (active, waited on, or inside their delay). For tests and metrics.
+    var trackedHostCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return hosts.count
+    }
+
+    private func acquireSlot(_ host: String) async -> Bool {
+        let id = lock.withLock {
+            nextWaiterID &+= 1
+            return nextWaiterID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                // nil: queued as a waiter (release or cancellation resumes it later).
+                let immediate: Bool? = lock.withLock {
+                    if Task.isCancelled { return false }
+                    var state = hosts[host, default: HostState()]
+                    if state.active < limit {
+                        state.active += 1
+                        hosts[host] = state
+                        return true
+                    }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    hosts[host] = state
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let removed: Waiter? = lock.withLock {
+                guard var state = hosts[host], let index = state.waiters.firstIndex(where: { $0.id == id }) else {
+                    return nil
+                }
+                let waiter = state.waiters.remove(at: index)
+                hosts[host] = state
+                return waiter
+            }
+            removed?.continuation.resume(returning: false)
+        }
+    }
+}

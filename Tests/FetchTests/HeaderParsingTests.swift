@@ -1,0 +1,94 @@
+@testable import Fetch
+import Foundation
+import Testing
+
+@Suite struct RetryAfterTests {
+    let now = Date(timeIntervalSince1970: 1_748_944_800)  // Tue, 03 Jun 2025 10:00:00 GMT
+
+    @Test func deltaSeconds() {
+        #expect(RetryAfter.seconds(from: "120", now: now) == 120)
+        #expect(RetryAfter.seconds(from: " 0 ", now: now) == 0)
+        #expect(RetryAfter.seconds(from: "99999999999999999999999", now: now, cap: 3600) == 3600)
+    }
+
+    @Test(arguments: ["Tue, 03 Jun 2025 10:02:00 GMT", "Tuesday, 03-Jun-25 10:02:00 GMT", "Tue Jun  3 10:02:00 2025"])
+    func httpDates(value: String) {
+        #expect(RetryAfter.seconds(from: value, now: now) == 120)
+    }
+
+    @Test func pastDatesAndGarbage() {
+        #expect(RetryAfter.seconds(from: "Mon, 02 Jun 2025 10:00:00 GMT", now: now) == 0)
+        #expect(RetryAfter.seconds(from: "soon", now: now) == nil)
+        #expect(RetryAfter.seconds(from: "-5", now: now) == nil)
+        #expect(RetryAfter.seconds(from: "", now: now) == nil)
+    }
+}
+
+@Suite struct HeaderFieldTests {
+    @Test func contentTypeAndCharset() {
+        #expect(ContentType.parse("text/html; charset=\"UTF-8\"") == ("text/html", "utf-8"))
+        #expect(ContentType.parse("Application/RSS+XML") == ("application/rss+xml", nil))
+        #expect(ContentType.parse("text/xml;charset=windows-1252;foo=bar") == ("text/xml", "windows-1252"))
+        #expect(ContentType.parse(nil) == (nil, nil))
+    }
+
+    @Test func cacheControlMaxAge() {
+        #expect(CacheControl.maxAge(["public, max-age=300"]) == 300)
+        #expect(CacheControl.maxAge(["no-cache", "max-age=60"]) == 60)
+        #expect(CacheControl.maxAge(["max-age=60, no-store"]) == nil)
+        #expect(CacheControl.maxAge(["private"]) == nil)
+        #expect(CacheControl.maxAge(["max-age=abc"]) == nil)
+    }
+
+    @Test func outcomeReasonsAreStable() {
+        #expect(FetchOutcome.rateLimited(retryAfterSeconds: 120).reason == "rate_limited retry_after=120s")
+        #expect(FetchOutcome.permanent(.http(404)).reason == "http_404")
+        #expect(FetchOutcome.transient(.http(503)).reason == "http_503")
+        #expect(FetchOutcome.permanent(.gone).reason == "gone")
+        #expect(FetchOutcome.permanent(.tooLarge).reason == "too_large")
+        #expect(FetchOutcome.transient(.timeout).reason == "timeout")
+        #expect(FetchOutcome.notModified.reason == "not_modified")
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct HostGateTests {
+    @Test func limitsConcurrencyPerHostOnly() async {
+        let gate = HostGate(limit: 2, minimumDelay: .zero)
+        #expect(await gate.acquire("a.example"))
+        #expect(await gate.acquire("a.example"))
+        // a.example is full; another host is not held up by it.
+        #expect(await gate.acquire("b.example"))
+        let third = Task { await gate.acquire("a.example") }
+        gate.release("a.example")
+        #expect(await third.value)  // got the released slot
+        gate.release("a.example")
+        gate.release("a.example")
+        gate.release("b.example")
+        #expect(gate.trackedHostCount == 0)
+    }
+
+    @Test func cancellingAWaiterGivesUpWithoutASlot() async {
+        let gate = HostGate(limit: 1, minimumDelay: .zero)
+        #expect(await gate.acquire("a.example"))
+        let waiter = Task { await gate.acquire("a.example") }
+        try? await Task.sleep(for: .milliseconds(50))
+        waiter.cancel()
+        #expect(await waiter.value == false)
+        gate.release("a.example")
+        #expect(await gate.acquire("a.example"))  // the slot was not leaked to the cancelled waiter
+        gate.release("a.example")
+    }
+
+    @Test func spacesStartsToOneHost() async {
+        let gate = HostGate(limit: 4, minimumDelay: .milliseconds(100))
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<3 { #expect(await gate.acquire("a.example")) }
+        // Three starts need at least two gaps of 100 ms (a lower bound: sleeping never ends early).
+        #expect(clock.now - started >= .milliseconds(200))
+        // Another host starts at once: its first start is not spaced against a.example's.
+        #expect(await gate.acquire("b.example"))
+        for _ in 0..<3 { gate.release("a.example") }
+        gate.release("b.example")
+    }
+}
