@@ -5,7 +5,8 @@
 // reading them (so we never decide anything by looking for a file the consumer may have taken).
 //
 // Protocol for a batch (each step durable before the next starts):
-//   1. stage:   write .tmp/k<key>_<id>.json and .txt (O_EXCL|O_NOFOLLOW, 0640), fsync each; fsync .tmp.
+//   1. stage:   write .tmp/k<key>_<id>.json and .txt (O_EXCL|O_NOFOLLOW, 0640), fsync each and .tmp (or,
+//               for a batch of several, one syncfs of the spool's filesystem).
 //   2. claim:   one transaction: next sequence numbers, names recorded, state pending -> writing.
 //   3. publish: rename .json into the spool, then .txt (per article, in sequence order); fsync the spool dir.
 //   4. confirm: one transaction: writing -> written.
@@ -59,9 +60,17 @@ public final class SpoolDelivery: Sendable {
         static func < (lhs: Step, rhs: Step) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    public init(directory: String, ledger: any SpoolLedger) throws(SpoolError) {
+    /// From this many documents in one batch on, staging syncs the filesystem once instead of each file.
+    let filesystemSyncThreshold: Int
+
+    public convenience init(directory: String, ledger: any SpoolLedger) throws(SpoolError) {
+        try self.init(directory: directory, ledger: ledger, filesystemSyncThreshold: 4)
+    }
+
+    init(directory: String, ledger: any SpoolLedger, filesystemSyncThreshold: Int) throws(SpoolError) {
         writer = try SpoolWriter(directory: directory)
         self.ledger = ledger
+        self.filesystemSyncThreshold = filesystemSyncThreshold
     }
 
     /// Delivers one document, blocking until it is durable. Concurrent callers are grouped (group commit):
@@ -82,7 +91,9 @@ public final class SpoolDelivery: Sendable {
         defer { lock.unlock() }
         var outcomes = [SpoolDeliveryOutcome?](repeating: nil, count: documents.count)
 
-        // 1. Stage.
+        // 1. Stage. Batches of several articles skip the per-file fsync and sync the filesystem once instead
+        // (syncfs covers the files and .tmp's entries); small ones fsync each file, then .tmp.
+        let syncPerFile = documents.count < filesystemSyncThreshold || !SpoolWriter.canSyncFileSystem
         var staged: [Int] = []
         for (index, document) in documents.enumerated() {
             let id = document.sidecar.id
@@ -92,10 +103,11 @@ public final class SpoolDelivery: Sendable {
             }
             let names = Self.temporaryNames(key: document.articleKey, articleID: id)
             do throws(SpoolError) {
-                try writer.writeTemporaryFile(named: names.sidecar, contents: document.sidecar.fileContents)
+                try writer.writeTemporaryFile(named: names.sidecar, contents: document.sidecar.fileContents,
+                                              sync: syncPerFile)
                 if stop == .stagedSidecar { return Self.crashed(outcomes) }
                 do {
-                    try writer.writeTemporaryFile(named: names.text, contents: document.text)
+                    try writer.writeTemporaryFile(named: names.text, contents: document.text, sync: syncPerFile)
                 } catch {
                     try? writer.removeTemporaryFile(named: names.sidecar)
                     throw error
@@ -107,7 +119,7 @@ public final class SpoolDelivery: Sendable {
         }
         if !staged.isEmpty {
             do {
-                try writer.syncTemporaryDirectory()
+                if syncPerFile { try writer.syncTemporaryDirectory() } else { try writer.syncFileSystem() }
             } catch {
                 discardStaged(staged, of: documents)
                 for index in staged { outcomes[index] = .failed(error) }
