@@ -33,7 +33,8 @@ private func backlogDocument(n: Int, key: Int64) -> SpoolDocument {
         // Tell the parent that recovery and enqueuing are over and delivery starts now.
         FileManager.default.createFile(atPath: root + "/ready", contents: Data())
         while true {
-            let pending = try store.pendingArticles(limit: 3)
+            // Batches of 1-6: small ones fsync each file, larger ones sync the filesystem once.
+            let pending = try store.pendingArticles(limit: Int.random(in: 1...6))
             if pending.isEmpty { break }
             let batch = pending.map { record in
                 backlogDocument(n: Int(record.articleID, radix: 16)!, key: record.key)
