@@ -2,6 +2,7 @@
 // says published/updated, and marks escaped content with mode="escaped" and MIME types instead of
 // type="text|html|xhtml".
 import CrawlerModel
+import Foundation
 import LibXML2
 
 enum AtomParser {
@@ -21,7 +22,8 @@ enum AtomParser {
                 }
             }
         }
-        feed.link = alternate?.href
+        // No alternate link: an http(s) feed id is the best home page there is (feedparser does the same).
+        feed.link = alternate?.href ?? idLink(root, base: base)
         feed.items.reserveCapacity(entries.count)
         for entry in entries {
             feed.items.append(parseEntry(entry, base: entry.base(inheriting: base)))
@@ -32,9 +34,8 @@ enum AtomParser {
     static func parseEntry(_ entry: Node, base: String) -> FeedItem {
         var item = FeedItem()
         var alternate: (href: String, score: Int)?
-        var summary: String?, content: String?
-        var published: String?, updated: String?, created: String?
-        var sourceAuthor: String?
+        var summary: String?, content: String?, mediaDescription: String?
+        var published: String?, updated: String?
         entry.forEachElementChild { node in
             if node.hasName("id") {
                 // feedparser resolves Atom ids like permalink guids; URNs and tag: URIs keep their scheme.
@@ -57,8 +58,10 @@ enum AtomParser {
                 published = published ?? node.trimmedText
             } else if node.hasName("updated") || node.hasName("modified") {
                 updated = updated ?? node.trimmedText
-            } else if node.hasName("created") {
-                created = created ?? node.trimmedText
+            } else if node.hasName("group"), Namespace.isMedia(node.namespaceURI) {
+                node.forEachElementChild { media in
+                    if media.hasName("description") { mediaDescription = mediaDescription ?? media.htmlFieldText }
+                }
             } else if node.hasName("date") {
                 // dc:date in an Atom entry: an update time, as feedparser reads it.
                 updated = updated ?? node.trimmedText
@@ -66,22 +69,28 @@ enum AtomParser {
                 item.author = item.author ?? personName(node)
             } else if node.hasName("creator") {
                 item.author = item.author ?? node.htmlFieldText
-            } else if node.hasName("source") {
-                node.forEachElementChild { inner in
-                    if inner.hasName("author") { sourceAuthor = sourceAuthor ?? personName(inner) }
-                }
             }
         }
-        item.link = alternate?.href
+        // Without an alternate link, an http(s) id is the permalink (feedparser reads ids like permalink guids).
+        item.link = alternate?.href ?? item.id.flatMap { URLResolver.isHTTP($0) ? $0 : nil }
         if item.id == nil { item.id = item.link }
-        item.summary = summary ?? content
-        item.published = (published ?? created).flatMap(DateParser.date)
+        item.summary = summary ?? content ?? mediaDescription
+        item.published = published.flatMap(DateParser.date)
         item.updated = updated.flatMap(DateParser.date)
-        // RFC 4287 lets an entry inherit the feed's author; we do not (nor does feedparser): a feed-level author
-        // is usually the publication ("Redaksi"), and `author` should be the entry's own byline. An author in
-        // <source> is the entry's own (the entry was copied from that feed).
-        item.author = item.author ?? sourceAuthor
+        // RFC 4287 lets an entry inherit the feed's (or its <source>'s) author; we do not, nor does feedparser:
+        // a feed-level author is usually the publication ("Redaksi"), and `author` is the entry's own byline.
         return item
+    }
+
+    private static func idLink(_ root: Node, base: String) -> String? {
+        var link: String?
+        root.forEachElementChild { node in
+            if link == nil, node.hasName("id"), let text = node.trimmedText {
+                let resolved = URLResolver.resolve(text, against: node.base(inheriting: base))
+                if URLResolver.isHTTP(resolved) { link = resolved }
+            }
+        }
+        return link
     }
 
     /// A link element that could be the entry's permalink, scored so that rel="alternate" type="text/html"
@@ -103,25 +112,33 @@ enum AtomParser {
 
     /// The plain text of an Atom text construct (title, summary, content, subtitle, rights).
     static func textConstruct(_ node: Node) -> String? {
-        let type = (node.attribute("type") ?? "text").trimmingFeedWhitespace.lowercased()
+        var type = (node.attribute("type") ?? "text").trimmingFeedWhitespace.lowercased()
+        if type.isEmpty { type = "text" }
         let mode = node.attribute("mode")?.lowercased()
+        // Atom 0.3 mode="base64", or a non-text media type (Atom 1.0 says those are base64): decode, then read
+        // as HTML when it is text at all.
+        if mode == "base64" || !(type.hasPrefix("text") || type == "html" || type == "xhtml" || type.hasSuffix("xml")) {
+            guard let data = Data(base64Encoded: node.literalText.trimmingFeedWhitespace, options: .ignoreUnknownCharacters),
+                  let decoded = String(data: data, encoding: .utf8) else { return nil }
+            return nonEmpty(PlainText.fromHTML(decoded))
+        }
         switch type {
         case "xhtml", "application/xhtml+xml":
             return nonEmpty(PlainText.fromHTML(node.innerMarkup))
         case "html", "text/html":
             return node.htmlFieldText
         case "text", "text/plain":
-            if mode == "escaped" { return node.htmlFieldText }
-            // Plain text by the spec; but entity references a sloppy feed left unexpanded still get decoded.
-            return nonEmpty(PlainText.fromText(node.literalText))
+            // Plain text by the spec, but feeds routinely put HTML and entities in it (`&nbsp;`, `<b>`), and
+            // feedparser strips them too: read it like RSS text. A literal "<blink>" in a text title is lost,
+            // which is rarer than the opposite mistake.
+            return node.htmlFieldText
         default:
-            // Other media types (e.g. base64 images): not text we can show.
-            if type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml") { return node.htmlFieldText }
-            return nil
+            return node.htmlFieldText
         }
     }
 
-    /// The display name of an Atom person (author/contributor): name, else email.
+    /// The display name of an Atom person (author/contributor) as feedparser writes it: "Name (email)", the name
+    /// or the email alone when only one is given.
     static func personName(_ node: Node) -> String? {
         var name: String?, email: String?
         node.forEachElementChild { child in
@@ -132,6 +149,7 @@ enum AtomParser {
             // Some RSS feeds write <atom:author>Name</atom:author> without children.
             return node.htmlFieldText
         }
+        if let name, let email { return "\(name) (\(email))" }
         return name ?? email
     }
 }

@@ -94,7 +94,8 @@ enum FeedHealth {
     /// is reported broken.
     static func checkLinks(_ feed: inout ParsedFeed) throws(FeedParseError) {
         let links = feed.items.compactMap(\.link)
-        guard !links.isEmpty, links.count == feed.items.count else { return }
+        // One item linking to a home page is a plausible announcement; the quirk is a pattern across items.
+        guard links.count >= 2, links.count == feed.items.count else { return }
         let allHome = links.allSatisfy(isHomepage)
         let allSame = links.count >= 3 && Set(links).count == 1
         guard allHome || allSame else { return }

@@ -3,6 +3,7 @@
 // child elements; after libxml2 has undone the XML layer, all three arrive here as markup in a String.
 // Hand-written over UTF-8 bytes: one pass, no regex, no second libxml2 parse per field.
 import CrawlerModel
+import LibXML2
 
 enum PlainText {
     /// Markup -> plain text. Tags are dropped (block-level ones leave a space so words do not merge),
@@ -67,6 +68,7 @@ enum PlainText {
     /// windows-1252 bytes read as ISO-8859-1, and stand for the windows-1252 characters (curly quotes, dashes,
     /// euro). feedparser maps them the same way.
     private static func mappingC1Controls(_ bytes: [UInt8]) -> [UInt8] {
+        if let repaired = undoingDoubleEncoding(bytes) { return repaired }
         guard bytes.withUnsafeBufferPointer(containsC1) else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 8)
@@ -82,6 +84,32 @@ enum PlainText {
             }
         }
         return out
+    }
+
+    /// UTF-8 text that was read as ISO-8859-1 and encoded again ("BerÃ\u{AD}ta", "â\u{80}¦" from `&#226;&#128;&#166;`):
+    /// when every non-ASCII character is below U+0100 and those code points, taken as bytes, are valid UTF-8
+    /// with at least one multi-byte sequence, the text is that UTF-8. Genuine Latin-1 text practically never
+    /// passes (it would need "Ã" followed by a byte 0x80-0xBF, and so on). feedparser repairs the same way.
+    private static func undoingDoubleEncoding(_ bytes: [UInt8]) -> [UInt8]? {
+        var latin1: [UInt8] = []
+        var index = 0
+        var sawHigh = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                latin1.append(byte)
+                index += 1
+            } else if (byte == 0xC2 || byte == 0xC3), index + 1 < bytes.count {
+                if latin1.isEmpty && !sawHigh { latin1.reserveCapacity(bytes.count) }
+                latin1.append((byte & 0x03) << 6 | (bytes[index + 1] & 0x3F))
+                sawHigh = true
+                index += 2
+            } else {
+                return nil  // a character above U+00FF: not double-encoded
+            }
+        }
+        guard sawHigh, CharsetSniffer.isValidUTF8(latin1) else { return nil }
+        return latin1
     }
 
     private static func containsC1(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -56,20 +56,26 @@ enum RSSParser {
         var mediaDescription: String?, itunesSummary: String?
         var pubDate: String?, dcDate: String?, issued: String?, modified: String?, atomPublished: String?, atomUpdated: String?
         var author: String?, dcCreator: String?, atomAuthor: String?
+        // Core elements are in the item's own namespace (none for RSS 0.9x/2.0, the RSS 1.0 or 0.90 namespace for
+        // RDF). A <description> in some other namespace is an extension's, not the item's.
+        let core = item.namespaceURI
+        func isCore(_ namespace: String?) -> Bool {
+            namespace == nil || namespace == core || namespace == Namespace.rss10 || namespace == Namespace.rss090
+        }
 
         item.forEachElementChild { node in
             if node.hasName("title") {
                 let namespace = node.namespaceURI
                 if Namespace.isDC(namespace) { dcTitle = dcTitle ?? node.htmlFieldText }
                 else if Namespace.isMedia(namespace) { mediaTitle = mediaTitle ?? node.htmlFieldText }
-                else if Namespace.isAtom(namespace) || !Namespace.isExtension(namespace) { title = title ?? node.htmlFieldText }
+                else if Namespace.isAtom(namespace) || isCore(namespace) { title = title ?? node.htmlFieldText }
             } else if node.hasName("link") {
                 let namespace = node.namespaceURI
                 if Namespace.isAtom(namespace) {
                     if atomLink == nil, isAlternate(node) {
                         atomLink = resolveFeedLink(node.attribute("href"), base: node.base(inheriting: base))
                     }
-                } else if link == nil, !Namespace.isExtension(namespace) {
+                } else if link == nil, isCore(namespace) {
                     link = resolveFeedLink(node.trimmedText, base: node.base(inheriting: base))
                 }
             } else if node.hasName("guid") {
@@ -81,8 +87,9 @@ enum RSSParser {
             } else if node.hasName("description") {
                 let namespace = node.namespaceURI
                 if Namespace.isMedia(namespace) { mediaDescription = mediaDescription ?? node.htmlFieldText }
-                else if !Namespace.isExtension(namespace) || Namespace.isDC(namespace) { description = description ?? node.htmlFieldText }
-            } else if node.hasName("encoded") {
+                else if isCore(namespace) || Namespace.isDC(namespace) { description = description ?? node.htmlFieldText }
+            } else if node.hasName("encoded") || node.hasName("body") || node.hasName("fullitem") {
+                // content:encoded; <xhtml:body> and <fullitem> are older ways to carry the full text.
                 contentEncoded = contentEncoded ?? node.htmlFieldText
             } else if node.hasName("summary") {
                 let namespace = node.namespaceURI
@@ -94,7 +101,7 @@ enum RSSParser {
                 pubDate = pubDate ?? node.trimmedText
             } else if node.hasName("date") {
                 dcDate = dcDate ?? node.trimmedText
-            } else if node.hasName("issued") || node.hasName("created") {
+            } else if node.hasName("issued") {
                 issued = issued ?? node.trimmedText
             } else if node.hasName("modified") {
                 modified = modified ?? node.trimmedText

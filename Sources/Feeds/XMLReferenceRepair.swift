@@ -54,7 +54,10 @@ enum XMLReferenceRepair {
             let digitsStart = cursor
             while cursor < count, isDigit(input[cursor]) || (hex && isHexLetter(input[cursor])) { cursor += 1 }
             if cursor > digitsStart, cursor < count, input[cursor] == UInt8(ascii: ";") {
-                out.append(contentsOf: input[start...cursor])
+                // "&#X41;" (uppercase X) is not XML; browsers accept it, so write it the XML way.
+                out.append(contentsOf: Array("&#".utf8))
+                if hex { out.append(UInt8(ascii: "x")) }
+                out.append(contentsOf: input[digitsStart...cursor])
                 return cursor + 1
             }
             out.append(contentsOf: Array("&#38;".utf8))

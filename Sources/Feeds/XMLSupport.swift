@@ -57,6 +57,16 @@ extension Node {
         return hasElementChild ? innerMarkup : text
     }
 
+    /// True when the element has an element child (markup rather than text inside).
+    var hasElementChild: Bool {
+        var child = firstChild
+        while let node = child {
+            if node.isElement { return true }
+            child = node.nextSibling
+        }
+        return false
+    }
+
     /// Plain text of a field that holds HTML or text (RSS titles and descriptions); nil when empty.
     var htmlFieldText: String? { nonEmpty(PlainText.fromHTML(rawText)) }
 
