@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "feedcrawler",
             dependencies: [
-                "CrawlerCore", "CrawlerModel", "Feeds", "Extract", "Dedup", "Spool",
+                "CrawlerCore", "CrawlerModel", "Feeds", "Extract", "Dedup", "Spool", "Fetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

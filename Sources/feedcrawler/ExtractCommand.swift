@@ -43,7 +43,7 @@ struct ExtractCommand: ParsableCommand {
         let source = try InputSource(argument: input)
         let loaded: InputSource.Loaded
         do {
-            loaded = try source.load(maxBytes: config.maxPageBytes, config: config, logger: logger)
+            loaded = try source.load(maxBytes: config.maxPageBytes, purpose: .article, config: config, logger: logger)
         } catch {
             writeToStandardError("feedcrawler extract: \(error.description)")
             throw ExitCode(ExitStatus.partialFailure)
@@ -58,7 +58,7 @@ struct ExtractCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let extractor = Extractor(rules: rules)
-        let charset = charset(fromContentType: loaded.contentType)
+        let charset = loaded.charset
         let result: ExtractionResult
         if explain {
             let report = extractor.explain(html: loaded.bytes, url: base, charset: charset)

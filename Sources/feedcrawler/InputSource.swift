@@ -2,6 +2,7 @@
 // limit; an http(s) URL is fetched the way the crawler fetches (same limits, user agent and address policy).
 import ArgumentParser
 import CrawlerCore
+import Fetch
 import Glibc
 import Logging
 
@@ -30,12 +31,13 @@ enum InputSource: Sendable {
     struct Loaded: Sendable {
         var bytes: [UInt8]
         var baseURL: String?
-        /// The HTTP Content-Type, when fetched (charset detection uses it).
-        var contentType: String?
+        /// The charset of the HTTP Content-Type, when fetched and stated.
+        var charset: String?
     }
 
-    /// Reads or fetches the input, at most `maxBytes`. Errors are one-line messages for stderr.
-    func load(maxBytes: Int, config: Config, logger: Logger) throws(InputError) -> Loaded {
+    /// Reads or fetches the input, at most `maxBytes`; `purpose` picks the Accept header for URLs. Errors are
+    /// one-line messages for stderr.
+    func load(maxBytes: Int, purpose: FetchPurpose = .feed, config: Config, logger: Logger) throws(InputError) -> Loaded {
         switch self {
         case .file(let path):
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -45,10 +47,20 @@ enum InputSource: Sendable {
         case .standardInput:
             return Loaded(bytes: try Self.readAll(STDIN_FILENO, name: "stdin", maxBytes: maxBytes), baseURL: nil)
         case .url(let url):
-            // TODO(fetch): fetch through the Fetch target's single-URL API once it lands (config's limits,
-            // user agent and private-address policy), returning body, final URL and Content-Type.
-            _ = (config, logger)
-            throw InputError("\(url): fetching URLs is not available yet in this build; save the page and pass the file")
+            let fetcher: Fetcher
+            do { fetcher = try config.makeFetcher() } catch {
+                throw InputError("\(url): cannot set up fetching: \(error.description)")
+            }
+            let request = FetchRequest(url: url, purpose: purpose, maxBytes: maxBytes)
+            let outcome = Blocking.run { await fetcher.fetch(request) }
+            guard case .fresh(let response) = outcome else {
+                logger.debug("Fetch failed.", metadata: ["url": "\(url)", "reason": "\(outcome.reason)"])
+                throw InputError("\(url): \(outcome.reason)")
+            }
+            logger.debug("Fetched.", metadata: [
+                "url": "\(url)", "final_url": "\(response.finalURL)", "status": "\(response.status)",
+                "bytes": "\(response.bytes)", "ms": "\(response.elapsedMs)"])
+            return Loaded(bytes: response.body, baseURL: response.finalURL, charset: response.charset)
         }
     }
 

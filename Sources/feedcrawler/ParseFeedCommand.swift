@@ -61,7 +61,7 @@ struct ParseFeedCommand: ParsableCommand {
         let feed: ParsedFeed
         do {
             feed = try FeedParser.parse(loaded.bytes, url: base, kind: FeedKind(rawValue: kind.lowercased()) ?? .auto,
-                                        contentTypeCharset: charset(fromContentType: loaded.contentType),
+                                        contentTypeCharset: loaded.charset,
                                         options: FeedParseOptions(linkPattern: linkPattern))
         } catch {
             var message = "feedcrawler parse-feed: \(input): \(error.description)"
@@ -90,14 +90,3 @@ struct ParseFeedCommand: ParsableCommand {
     }
 }
 
-/// The `charset=` parameter of a Content-Type header value, if any ("text/xml; charset=ISO-8859-1").
-func charset(fromContentType contentType: String?) -> String? {
-    guard let contentType else { return nil }
-    for parameter in contentType.split(separator: ";").dropFirst() {
-        let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        if pair.count == 2, pair[0].lowercased() == "charset" {
-            return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-        }
-    }
-    return nil
-}
