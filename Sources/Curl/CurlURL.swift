@@ -12,6 +12,10 @@ public struct CurlURL: Sendable, Equatable {
     public let port: Int
     /// The URL as curl normalises it (what it would send).
     public let normalized: String
+    /// Path and query as sent in the request line, e.g. "/berita/1?page=all" (for robots.txt matching).
+    public let pathAndQuery: String
+    /// "scheme://host:port" (IPv6 hosts in brackets): what robots.txt and politeness are keyed by.
+    public var origin: String { "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
     /// The schemes a crawler may fetch; everything else (file, ftp, gopher, dict, ...) is refused.
     public static let fetchableSchemes: Set<String> = ["http", "https"]
@@ -58,6 +62,9 @@ public struct CurlURL: Sendable, Equatable {
         }
         self.port = port
         normalized = try part(CURLUPART_URL, "CURLUPART_URL")
+        let path = (try? part(CURLUPART_PATH, "CURLUPART_PATH")) ?? "/"
+        let query = try? part(CURLUPART_QUERY, "CURLUPART_QUERY")
+        pathAndQuery = (path.isEmpty ? "/" : path) + (query.map { "?" + $0 } ?? "")
     }
 
     private static func message(_ code: CURLUcode) -> String {

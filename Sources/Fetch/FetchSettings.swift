@@ -34,6 +34,9 @@ public struct FetchSettings: Sendable, Equatable {
     public var maxRetryAfterSeconds: Int
     /// Sent as Accept-Language when set, e.g. "id,en;q=0.8".
     public var acceptLanguage: String?
+    /// Check robots.txt (cached 24 h per host) before fetching an `.article`; feeds are configured by the
+    /// operator and always fetched.
+    public var respectRobotsTxt: Bool
 
     public init(userAgent: String = "feedcrawler/0.1",
                 connectTimeoutSeconds: Double = 10,
@@ -51,7 +54,8 @@ public struct FetchSettings: Sendable, Equatable {
                 maxConcurrentTransfers: Int = 64,
                 maxCachedConnections: Int = 128,
                 maxRetryAfterSeconds: Int = 86_400,
-                acceptLanguage: String? = nil) {
+                acceptLanguage: String? = nil,
+                respectRobotsTxt: Bool = false) {
         self.userAgent = userAgent
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds
@@ -69,6 +73,12 @@ public struct FetchSettings: Sendable, Equatable {
         self.maxCachedConnections = maxCachedConnections
         self.maxRetryAfterSeconds = maxRetryAfterSeconds
         self.acceptLanguage = acceptLanguage
+        self.respectRobotsTxt = respectRobotsTxt
+    }
+
+    /// The product token robots.txt groups are matched against: the User-Agent up to its first "/" or space.
+    var robotsProductToken: String {
+        String(userAgent.prefix { $0 != "/" && $0 != " " }).lowercased()
     }
 
     /// Accept headers by purpose: feeds first in their own types, then generic XML/JSON, then anything (sites

@@ -106,6 +106,8 @@ public enum FetchFailure: Sendable, Equatable, CustomStringConvertible {
     case badContentEncoding
     /// A 2xx response without a body.
     case emptyBody
+    /// The site's robots.txt disallows this URL for our user agent (only when robots.txt is respected).
+    case robotsDisallowed
     /// The fetch was cancelled (shutdown or task cancellation).
     case cancelled
     /// Any other libcurl failure, by CURLcode.
@@ -129,6 +131,7 @@ public enum FetchFailure: Sendable, Equatable, CustomStringConvertible {
         case .protocolError: return "protocol_error"
         case .badContentEncoding: return "bad_content_encoding"
         case .emptyBody: return "empty_body"
+        case .robotsDisallowed: return "robots_disallowed"
         case .cancelled: return "cancelled"
         case .curl(let code): return "curl_error_\(code)"
         }

@@ -15,6 +15,7 @@ public final class Fetcher: Fetching {
     private let client: CurlClient
     private let gate: HostGate
     private let retryAfter = RetryAfterTable()
+    private let robots = RobotsCache()
 
     public init(settings: FetchSettings) throws(FetcherSetupError) {
         self.settings = settings
@@ -42,6 +43,62 @@ public final class Fetcher: Fetching {
             return .permanent(error.kind == .badScheme ? .badScheme : .badURL)
         }
         guard url.isFetchable else { return .permanent(.badScheme) }
+        if settings.respectRobotsTxt, request.purpose == .article {
+            switch await robotsVerdict(url) {
+            case .rules(let rules):
+                if !rules.isAllowed(pathAndQuery: url.pathAndQuery) { return .permanent(.robotsDisallowed) }
+            case .unreachable(let outcome):
+                return outcome
+            }
+        }
+        return await fetchChecked(request, url: url)
+    }
+
+    /// Whether robots.txt of the URL's host allows our user agent to fetch it (fetching robots.txt if needed).
+    /// true for URLs that cannot be parsed (fetch reports those) and when robots.txt is missing.
+    public func isAllowedByRobots(_ urlString: String) async -> Bool {
+        guard let url = try? CurlURL(urlString), url.isFetchable else { return true }
+        if case .rules(let rules) = await robotsVerdict(url) {
+            return rules.isAllowed(pathAndQuery: url.pathAndQuery)
+        }
+        return false
+    }
+
+    /// The robots.txt rules that apply to us on the URL's host; nil if unreadable (host down, refused, ...).
+    public func robotsRules(for urlString: String) async -> RobotsRules? {
+        guard let url = try? CurlURL(urlString), url.isFetchable else { return nil }
+        if case .rules(let rules) = await robotsVerdict(url) { return rules }
+        return nil
+    }
+
+    private func robotsVerdict(_ url: CurlURL) async -> RobotsCache.Verdict {
+        let robotsURL = url.origin + "/robots.txt"
+        let token = settings.robotsProductToken
+        return await robots.verdict(origin: url.origin) { [self] in
+            let request = FetchRequest(url: robotsURL, purpose: .feed, maxBytes: 512 << 10, accept: "text/plain")
+            guard let parsed = try? CurlURL(robotsURL) else { return .rules(.allowAll) }
+            let outcome = await fetchChecked(request, url: parsed)
+            return Self.robotsVerdict(from: outcome, productToken: token)
+        }
+    }
+
+    /// RFC 9309 section 2.3.1: a readable file gives its rules; 4xx ("unavailable") allows everything;
+    /// 5xx and network failures ("unreachable") disallow everything for now, which we report as that failure.
+    static func robotsVerdict(from outcome: FetchOutcome, productToken: String) -> RobotsCache.Verdict {
+        switch outcome {
+        case .fresh(let response):
+            return .rules(RobotsRules(parsing: response.body, productToken: productToken))
+        case .notModified, .transient(.emptyBody), .permanent(.http), .permanent(.gone),
+             .permanent(.tooManyRedirects), .permanent(.tooLarge), .permanent(.headersTooLarge),
+             .permanent(.badContentEncoding), .permanent(.badScheme):
+            return .rules(.allowAll)
+        case .rateLimited, .transient, .permanent:
+            return .unreachable(outcome)
+        }
+    }
+
+    /// The fetch itself, for a URL already parsed and checked.
+    private func fetchChecked(_ request: FetchRequest, url: CurlURL) async -> FetchOutcome {
         let host = url.host
         if let remaining = retryAfter.remainingSeconds(for: host) {
             // The host asked us to back off and the window is still open: do not even ask.
