@@ -94,7 +94,10 @@ public struct Extractor: Sendable {
         }
         let host = URLComponents(string: url)?.host?.lowercased() ?? ""
         let rule = rules.rule(forHost: host)
-        let page = MetadataCollector.collect(document)
+        var page = MetadataCollector.collect(document)
+        // One walk mirrors the whole page for the scorer and collects the body's metadata signals.
+        let fullDOM = MiniDOM(document: document)
+        MetadataCollector.absorb(fullDOM.signals, dom: fullDOM, into: &page)
         let siteName = page.first("og:site_name") ?? page.jsonLD.publisher
         let language0 = Language.primary(page.htmlLang) ?? Language.primary(page.first("og:locale", "content-language", "language"))
         let indonesianSite = Self.isIndonesianHost(host) || language0 == "id"
@@ -143,7 +146,7 @@ public struct Extractor: Sendable {
             var flags = ScorerFlags()
             var best: (paragraphs: [String], length: Int, method: String, steps: [ExplainEntry]?)? = nil
             for attempt in 0..<4 {
-                let dom = MiniDOM(document: document)
+                let dom = attempt == 0 ? fullDOM : MiniDOM(document: document)
                 let scorer = Scorer(dom: dom, flags: flags, articleTitle: title, explain: explain)
                 scorer.replaceBreakChains()
                 let article = scorer.grabArticle()
@@ -246,7 +249,7 @@ public struct Extractor: Sendable {
         metadata.section = page.first("article:section") ?? page.jsonLD.section
         metadata.language = language0 ?? Language.detect(lines)
         metadata.published = publishedDate(page: page, document: document, rule: rule, offset: defaultOffset) ?? displayDate
-            ?? displayedDate(document: document, offset: defaultOffset)
+            ?? page.dateTexts.lazy.compactMap { DisplayDates.parse($0, defaultOffset: defaultOffset) }.first
         metadata.modified = modifiedDate(page: page, offset: defaultOffset)
         metadata.author = chooseAuthor(page: page, document: document, rule: rule, byline: byline, reporter: reporter,
                                        siteName: siteName)
@@ -280,8 +283,7 @@ public struct Extractor: Sendable {
     private func dropHidden(_ dom: MiniDOM) {
         var hidden: [Int32] = []
         dom.forEachInSubtree(dom.root) { index in
-            guard let attributes = dom.attributes(index) else { return }
-            if attributes.hasHidden || attributes.hints & HintBits.styleHidden != 0 || attributes.ariaHidden == "true" {
+            if dom.hints(index) & HintBits.invisible != 0 {
                 hidden.append(index)
             }
         }
@@ -376,19 +378,6 @@ public struct Extractor: Sendable {
             if let date = DisplayDates.parseISO(candidate, defaultOffset: offset) ?? DisplayDates.parse(candidate, defaultOffset: offset) {
                 return date
             }
-        }
-        return nil
-    }
-
-    /// A printed date in an element whose class or id says "date"/"time" (first few only), for pages without
-    /// machine-readable dates.
-    private func displayedDate(document: Document, offset: Int?) -> ZonedDate? {
-        let query = "//*[contains(translate(@class,'DATE','date'),'date') or contains(translate(@id,'DATE','date'),'date')"
-            + " or contains(@class,'time') or contains(@class,'tanggal') or contains(@class,'publish')]"
-        for node in document.select(query).prefix(6) {
-            let text = collapseWhitespace(node.textContent)
-            guard text.count <= 80 else { continue }
-            if let date = DisplayDates.parse(text, defaultOffset: offset) { return date }
         }
         return nil
     }
@@ -490,3 +479,4 @@ public struct Extractor: Sendable {
         return !letters.isEmpty && letters.allSatisfy(\.isUppercase)
     }
 }
+

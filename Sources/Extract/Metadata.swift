@@ -12,6 +12,8 @@ struct PageMetadata {
     var htmlLang: String?
     var jsonLD = JSONLDArticle()
     var timeElements: [String] = []
+    /// Texts of elements whose class or id mentions a date, in page order (at most 6).
+    var dateTexts: [String] = []
     var itempropDates: [String: String] = [:]
 
     func first(_ keys: String...) -> String? {
@@ -51,7 +53,7 @@ enum MetadataCollector {
                     let key = node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop")
                         ?? node.attribute("http-equiv")
                     if let key, let content = node.attribute("content") {
-                        page.meta[key.lowercased(), default: []].append(content.trimmingCharacters(in: .whitespacesAndNewlines))
+                        page.meta[asciiLowercasedPrefix(key, 80), default: []].append(collapseWhitespace(content))
                     }
                     return .skipChildren
                 case "title":
@@ -67,36 +69,44 @@ enum MetadataCollector {
                 }
             }
         }
-        // Some templates put meta and link tags in the body; pick up the ones the head lacked.
-        if page.meta.isEmpty {
-            for node in document.select("//meta[@property or @name]") {
-                let key = node.attribute("property") ?? node.attribute("name") ?? ""
-                if let content = node.attribute("content") { page.meta[key.lowercased(), default: []].append(content) }
-            }
-        }
-        for script in document.select("//script[@type='application/ld+json']").prefix(8) {
-            let text = script.textContent
-            guard text.utf8.count < 2_000_000, let data = text.data(using: .utf8) else { continue }
-            guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-                // Some sites leave raw control characters in JSON-LD strings; retry with them replaced.
-                let cleaned = String(text.unicodeScalars.map { $0.value < 0x20 ? " " : Character($0) })
-                if let data2 = cleaned.data(using: .utf8),
-                   let json2 = try? JSONSerialization.jsonObject(with: data2, options: [.fragmentsAllowed]) {
-                    absorb(json2, into: &page.jsonLD)
+        // JSON-LD in the head (the body's arrives through the mirror's signals).
+        if let head = root.child(named: "head") {
+            head.walkDescendants { node in
+                guard node.isElement else { return .skipChildren }
+                if node.hasName("script"), node.attribute("type")?.lowercased() == "application/ld+json" {
+                    absorbJSONLD(node.textContent, into: &page.jsonLD)
+                    return .skipChildren
                 }
-                continue
+                return .visitChildren
             }
-            absorb(json, into: &page.jsonLD)
-        }
-        for node in document.select("//time[@datetime]").prefix(4) {
-            if let value = node.attribute("datetime") { page.timeElements.append(value) }
-        }
-        for node in document.select("//*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='author' or @itemprop='headline']").prefix(12) {
-            guard let key = node.attribute("itemprop"), page.itempropDates[key] == nil else { continue }
-            let value = node.attribute("content") ?? node.attribute("datetime") ?? collapseWhitespace(node.textContent)
-            if !value.isEmpty { page.itempropDates[key] = value }
         }
         return page
+    }
+
+    /// Adds what the mirror walk saw in the body: JSON-LD scripts, <time datetime>, itemprop values.
+    static func absorb(_ signals: BodySignals, dom: MiniDOM, into page: inout PageMetadata) {
+        for script in signals.jsonLD.prefix(8) { absorbJSONLD(script, into: &page.jsonLD) }
+        page.timeElements += signals.timeElements
+        // Texts now: the scorer restructures the mirror afterwards.
+        page.dateTexts = signals.dateElements.map { dom.innerText($0) }.filter { !$0.isEmpty && $0.utf8.count <= 120 }
+        for (key, value, node) in signals.itemprops where page.itempropDates[key] == nil {
+            let text = node >= 0 ? dom.innerText(node) : value
+            if !text.isEmpty { page.itempropDates[key] = text }
+        }
+    }
+
+    static func absorbJSONLD(_ text: String, into article: inout JSONLDArticle) {
+        guard text.utf8.count < 2_000_000, let data = text.data(using: .utf8) else { return }
+        if let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+            absorb(json, into: &article)
+            return
+        }
+        // Some sites leave raw control characters in JSON-LD strings; retry with them replaced.
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
+        if let data2 = cleaned.data(using: .utf8),
+           let json2 = try? JSONSerialization.jsonObject(with: data2, options: [.fragmentsAllowed]) {
+            absorb(json2, into: &article)
+        }
     }
 
     private static let articleTypes: Set<String> = ["Article", "NewsArticle", "ReportageNewsArticle", "BlogPosting",
@@ -179,8 +189,8 @@ enum Language {
     /// "id" or "en" from stop-word counts over (at most) the first 400 words, nil when neither is clear.
     static func detect(_ paragraphs: [String]) -> String? {
         var idCount = 0, enCount = 0, words = 0
-        for paragraph in paragraphs {
-            for word in paragraph.lowercased().split(whereSeparator: { !$0.isLetter }) {
+        for paragraph in paragraphs.prefix(12) {
+            for word in asciiLowercasedPrefix(paragraph, 600).split(whereSeparator: { !$0.isLetter }) {
                 words += 1
                 if indonesian.contains(word) { idCount += 1 } else if english.contains(word) { enCount += 1 }
                 if words > 400 { break }

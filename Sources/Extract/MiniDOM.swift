@@ -77,44 +77,91 @@ struct ElementAttributes {
     var ariaHidden = ""
     var ariaModal = ""
     /// Class/id/style signals, computed once while mirroring (see `HintBits`).
-    var hints: UInt16 = 0
+    var hints: UInt32 = 0
 }
 
 /// Bits of `ElementAttributes.hints`: what Readability's class/id regular expressions would say, precomputed.
 enum HintBits {
-    static let classNegative: UInt16 = 1 << 0
-    static let classPositive: UInt16 = 1 << 1
-    static let idNegative: UInt16 = 1 << 2
-    static let idPositive: UInt16 = 1 << 3
-    static let unlikely: UInt16 = 1 << 4
-    static let maybe: UInt16 = 1 << 5
-    static let byline: UInt16 = 1 << 6
-    static let share: UInt16 = 1 << 7
-    static let styleHidden: UInt16 = 1 << 8
-    static let itempropAuthor: UInt16 = 1 << 9
-    static let fallbackImage: UInt16 = 1 << 10
+    static let classNegative: UInt32 = 1 << 0
+    static let classPositive: UInt32 = 1 << 1
+    static let idNegative: UInt32 = 1 << 2
+    static let idPositive: UInt32 = 1 << 3
+    static let unlikely: UInt32 = 1 << 4
+    static let maybe: UInt32 = 1 << 5
+    static let byline: UInt32 = 1 << 6
+    static let share: UInt32 = 1 << 7
+    static let styleHidden: UInt32 = 1 << 8
+    static let itempropAuthor: UInt32 = 1 << 9
+    static let fallbackImage: UInt32 = 1 << 10
 
-    static func compute(_ attributes: ElementAttributes) -> UInt16 {
-        var bits: UInt16 = 0
-        let className = lowerASCII(attributes.className)
-        let id = lowerASCII(attributes.id)
+    static let dateHint: UInt32 = 1 << 11
+    /// Readability's _isProbablyVisible is false (hidden attribute, aria-hidden, display:none).
+    static let invisible: UInt32 = 1 << 12
+    static let modalDialog: UInt32 = 1 << 13
+    static let unlikelyRole: UInt32 = 1 << 14
+    static let relAuthor: UInt32 = 1 << 15
+    static let hashLink: UInt32 = 1 << 16
+
+    /// Needles grouped by first byte, each with the category bits it sets.
+    private static let table: [[(needle: [UInt8], bits: UInt8)]] = {
+        var buckets = [[([UInt8], UInt8)]](repeating: [], count: 256)
+        func add(_ words: [String], _ bit: UInt8) {
+            for word in words { let bytes = Array(word.utf8); buckets[Int(bytes[0])].append((bytes, bit)) }
+        }
+        add(Hints.negative, 1); add(Hints.positive, 2); add(Hints.unlikely, 4); add(Hints.maybe, 8)
+        add(Hints.byline, 16); add(["date", "time", "tanggal", "publish", "waktu"], 32)
+        return buckets.map { $0.map { (needle: $0.0, bits: $0.1) } }
+    }()
+
+    private static func scan(_ haystack: [UInt8]) -> UInt8 {
+        var bits: UInt8 = 0
+        let count = haystack.count
+        for start in 0..<count {
+            for entry in table[Int(haystack[start])] where entry.bits & bits == 0 {
+                let needle = entry.needle
+                guard start + needle.count <= count else { continue }
+                var matched = true
+                var offset = 1
+                while offset < needle.count {
+                    if haystack[start + offset] != needle[offset] { matched = false; break }
+                    offset += 1
+                }
+                if matched { bits |= entry.bits }
+            }
+        }
+        return bits
+    }
+
+    static func compute(className rawClass: String, id rawID: String) -> UInt32 {
+        var bits: UInt32 = 0
+        let className = lowerASCII(rawClass)
+        let id = lowerASCII(rawID)
+        var combined: UInt8 = 0
         if !className.isEmpty {
-            if containsAny(className, Hints.negativeBytes) || hasToken(className, "hid") { bits |= classNegative }
-            if containsAny(className, Hints.positiveBytes) { bits |= classPositive }
+            let found = scan(className)
+            combined |= found
+            if found & 1 != 0 || hasToken(className, "hid") { bits |= classNegative }
+            if found & 2 != 0 { bits |= classPositive }
             if contains(className, Array("fallback-image".utf8)) { bits |= fallbackImage }
         }
         if !id.isEmpty {
-            if containsAny(id, Hints.negativeBytes) || hasToken(id, "hid") { bits |= idNegative }
-            if containsAny(id, Hints.positiveBytes) { bits |= idPositive }
+            let found = scan(id)
+            combined |= found
+            if found & 1 != 0 || hasToken(id, "hid") { bits |= idNegative }
+            if found & 2 != 0 { bits |= idPositive }
         }
-        if !className.isEmpty || !id.isEmpty {
-            let match = className + [0x20] + id
-            if containsAny(match, Hints.unlikelyBytes) { bits |= unlikely }
-            if containsAny(match, Hints.maybeBytes) { bits |= maybe }
-            if containsAny(match, Hints.bylineBytes) { bits |= byline }
-            if isShare(match) { bits |= share }
-        }
-        if !attributes.style.isEmpty {
+        if combined & 4 != 0 { bits |= unlikely }
+        if combined & 8 != 0 { bits |= maybe }
+        if combined & 16 != 0 { bits |= byline }
+        if combined & 32 != 0 { bits |= dateHint }
+        if isShare(className + [0x20] + id) { bits |= share }
+        return bits
+    }
+
+    /// Style and itemprop signals (not cached: style strings are mostly unique).
+    static func other(_ attributes: ElementAttributes) -> UInt32 {
+        var bits: UInt32 = 0
+        if !attributes.style.isEmpty, attributes.style.utf8.count < 400 {
             let style = lowerASCII(attributes.style).filter { $0 != 0x20 }
             if contains(style, Array("display:none".utf8)) || contains(style, Array("visibility:hidden".utf8)) {
                 bits |= styleHidden
@@ -123,6 +170,10 @@ enum HintBits {
         if !attributes.itemprop.isEmpty, contains(lowerASCII(attributes.itemprop), Array("author".utf8)) {
             bits |= itempropAuthor
         }
+        if attributes.ariaModal == "true" && attributes.role == "dialog" { bits |= modalDialog }
+        if !attributes.role.isEmpty, Hints.unlikelyRoles.contains(attributes.role) { bits |= unlikelyRole }
+        if attributes.rel == "author" { bits |= relAuthor }
+        if attributes.href.utf8.count > 1, attributes.href.utf8.first == 0x23 { bits |= hashLink }
         return bits
     }
 
@@ -157,7 +208,14 @@ enum HintBits {
 
     /// A whole space-separated token ("hid").
     static func hasToken(_ haystack: [UInt8], _ token: String) -> Bool {
-        haystack.split(separator: 0x20).contains { $0.elementsEqual(token.utf8) }
+        let needle = Array(token.utf8)
+        var from = 0
+        while let found = firstIndex(haystack, needle, from: from) {
+            let end = found + needle.count
+            if (found == 0 || haystack[found - 1] == 0x20) && (end == haystack.count || haystack[end] == 0x20) { return true }
+            from = found + 1
+        }
+        return false
     }
 
     /// (\b|_)(share|sharedaddy)(\b|_)
@@ -179,6 +237,16 @@ enum HintBits {
     }
 }
 
+/// Metadata the mirror walk picks up from the body.
+struct BodySignals {
+    var jsonLD: [String] = []
+    var timeElements: [String] = []
+    /// itemprop name, value (from content/datetime), or the mirror node whose text is the value (-1 if none).
+    var itemprops: [(String, String, Int32)] = []
+    /// Mirror nodes whose class or id mentions a date or time.
+    var dateElements: [Int32] = []
+}
+
 struct MNode {
     var tag: Tag
     var parent: Int32 = -1
@@ -188,6 +256,8 @@ struct MNode {
     var prev: Int32 = -1
     /// Text nodes: index into `texts`. Elements: index into `attrs` or -1.
     var payload: Int32 = -1
+    /// Elements: the attribute signals (`HintBits`), copied here so hot loops never touch the strings.
+    var hints: UInt32 = 0
 }
 
 /// Per text node: the text and cheap precomputed measures.
@@ -206,7 +276,9 @@ final class MiniDOM {
     var root: Int32 = -1
     var body: Int32 = -1
     var htmlLang: String?
-    private var hintCache: [String: UInt16] = [:]
+    /// Metadata seen while mirroring, so no XPath pass over the whole page is needed for it.
+    var signals = BodySignals()
+    private var hintCache: [String: UInt32] = [:]
 
     /// Deeper subtrees are cut: hostile pages nest 100,000 levels; real articles stay far below this.
     static let maxDepth = 400
@@ -219,66 +291,164 @@ final class MiniDOM {
     init(top: Node?) {
         guard let top else { return }
         nodes.reserveCapacity(4096)
-        root = addElement(top, tag: Tag.byName[top.name] ?? .div, parent: -1)
-        if Tag.byName[top.name] == .body { body = root }
+        texts.append(TextInfo(text: " ", length: 1, commas: 0, isWhitespace: true))  // shared by all blank nodes
+        let topTag = Tag.byName[top.name] ?? .div
+        root = addElement(top.scanItem, tag: topTag, parent: -1)
+        if topTag == .body { body = root }
         htmlLang = top.attribute("lang")
-        var stack: [(node: Node, index: Int32)] = [(top, root)]
-        var cursor: Node? = top.firstChild
-        while true {
-            if let node = cursor {
-                cursor = node.nextSibling
-                let parent = stack[stack.count - 1].index
-                if node.isText {
-                    guard let content = node.content, !content.isEmpty else { continue }
-                    addText(content, parent: parent)
-                    continue
+        // Parent indices of the open elements (-2 marks a skipped element whose subtree is not mirrored).
+        var stack: [Int32] = [root]
+        stack.reserveCapacity(64)
+        top.scanDescendants(maxDepth: Self.maxDepth, enter: { item in
+            let parent = stack[stack.count - 1]
+            if item.isText {
+                _ = item.withContentBytes { bytes in
+                    if bytes.count > 0 { addText(bytes, parent: parent) }
                 }
-                guard node.isElement else { continue }
-                let name = node.name
-                let tag = Tag.byName[name] ?? .other
-                if tag == .other, Self.skippedNames.contains(name) { continue }
-                let index = addElement(node, tag: tag, parent: parent)
-                if tag == .body, body < 0 { body = index }
-                if stack.count < Self.maxDepth, let child = node.firstChild {
-                    stack.append((node, index))
-                    cursor = child
-                }
-            } else {
-                guard stack.count > 1 else { break }
-                cursor = stack.removeLast().node.nextSibling
+                return .skip
             }
-        }
+            let code = item.withNameBytes(Self.tagCode)
+            if code == Self.skipCode {
+                let node = item.node(in: top.document)
+                if node.hasName("script"), node.attribute("type")?.lowercased() == "application/ld+json" {
+                    signals.jsonLD.append(node.textContent)
+                }
+                stack.append(-2)
+                return .skip
+            }
+            let tag = Tag(rawValue: code) ?? .other
+            let index = addElement(item, tag: tag, parent: parent)
+            if tag == .body, body < 0 { body = index }
+            stack.append(index)
+            return .descend
+        }, leave: {
+            stack.removeLast()
+        })
         if body < 0 { body = root }
     }
 
     /// Never content: scripts, styles, head matter, embedded documents.
     static let skippedNames: Set<String> = ["script", "style", "noscript", "template", "head", "svg", "link",
                                             "meta", "title", "option", "optgroup", "param", "track"]
+    static let skipCode: UInt8 = 255
 
-    private func addElement(_ node: Node, tag: Tag, parent: Int32) -> Int32 {
+    /// Element names packed into 8 bytes plus the length: a cheap, allocation-free dictionary key.
+    static func packedName(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var key: UInt64 = UInt64(min(bytes.count, 255)) << 56
+        var shift: UInt64 = 0
+        for index in 0..<min(bytes.count, 7) {
+            key |= UInt64(bytes[index]) << shift
+            shift += 8
+        }
+        return key
+    }
+
+    private static let tagCodes: [UInt64: UInt8] = {
+        var table: [UInt64: UInt8] = [:]
+        func add(_ name: String, _ code: UInt8) {
+            var bytes = Array(name.utf8)
+            bytes.withUnsafeMutableBufferPointer { table[packedName(UnsafeBufferPointer($0))] = code }
+        }
+        for (name, tag) in Tag.byName { add(name, tag.rawValue) }
+        for name in skippedNames { add(name, skipCode) }
+        return table
+    }()
+
+    static func tagCode(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        guard let code = tagCodes[packedName(bytes)] else { return Tag.other.rawValue }
+        // Names longer than the packed prefix are checked in full.
+        if bytes.count > 7 {
+            let name = String(decoding: bytes, as: UTF8.self)
+            if code == skipCode { return skippedNames.contains(name) ? skipCode : Tag.other.rawValue }
+            return Tag.byName[name]?.rawValue ?? Tag.other.rawValue
+        }
+        return code
+    }
+
+    private enum AttributeName {
+        case className, id, style, role, hidden, ariaHidden, href, rel, itemprop, ariaModal, datetime, content, other
+    }
+
+    private static func attributeName(_ bytes: UnsafeBufferPointer<UInt8>) -> AttributeName {
+        func equals(_ literal: StaticString) -> Bool {
+            guard literal.utf8CodeUnitCount == bytes.count else { return false }
+            let pointer = literal.utf8Start
+            for index in 0..<bytes.count where pointer[index] != bytes[index] { return false }
+            return true
+        }
+        switch bytes.count {
+        case 2: return equals("id") ? .id : .other
+        case 3: return equals("rel") ? .rel : .other
+        case 4: return equals("role") ? .role : equals("href") ? .href : .other
+        case 5: return equals("class") ? .className : equals("style") ? .style : .other
+        case 6: return equals("hidden") ? .hidden : .other
+        case 7: return equals("content") ? .content : .other
+        case 8: return equals("itemprop") ? .itemprop : equals("datetime") ? .datetime : .other
+        case 10: return equals("aria-modal") ? .ariaModal : .other
+        case 11: return equals("aria-hidden") ? .ariaHidden : .other
+        default: return .other
+        }
+    }
+
+    private func addElement(_ node: ScanItem, tag: Tag, parent: Int32) -> Int32 {
         var record = MNode(tag: tag)
         var attributes = ElementAttributes()
         var any = false
-        if let value = node.attribute("class") { attributes.className = value; any = true }
-        if let value = node.attribute("id") { attributes.id = value; any = true }
-        if let value = node.attribute("style") { attributes.style = value; any = true }
-        if let value = node.attribute("role") { attributes.role = value; any = true }
-        if let value = node.attribute("hidden") { _ = value; attributes.hasHidden = true; any = true }
-        if let value = node.attribute("aria-hidden") { attributes.ariaHidden = value; any = true }
-        if tag == .a, let value = node.attribute("href") { attributes.href = value; any = true }
-        if let value = node.attribute("rel") { attributes.rel = value; any = true }
-        if let value = node.attribute("itemprop") { attributes.itemprop = value; any = true }
-        if tag == .div || tag == .section, let value = node.attribute("aria-modal") { attributes.ariaModal = value; any = true }
+        var datetime: String?
+        var content: String?
+        node.forEachAttributeBytes { name, value in
+            let kind = Self.attributeName(name)
+            if kind == .other { return }
+            let text = String(decoding: value, as: UTF8.self)
+            if kind == .datetime { datetime = text; return }
+            if kind == .content { content = text; return }
+            any = true
+            switch kind {
+            case .className: attributes.className = text
+            case .id: attributes.id = text
+            case .style: attributes.style = text
+            case .role: attributes.role = text
+            case .hidden: attributes.hasHidden = true
+            case .ariaHidden: attributes.ariaHidden = text
+            case .href: attributes.href = tag == .a ? text : ""
+            case .rel: attributes.rel = text
+            case .itemprop: attributes.itemprop = text
+            case .ariaModal: attributes.ariaModal = text
+            case .other, .datetime, .content: break
+            }
+        }
+        if tag == .time, let value = datetime, signals.timeElements.count < 4 {
+            signals.timeElements.append(value)
+        }
+        if !attributes.itemprop.isEmpty, signals.itemprops.count < 12 {
+            let key = attributes.itemprop
+            if key == "datePublished" || key == "dateModified" || key == "author" || key == "headline" {
+                if let value = content ?? datetime {
+                    signals.itemprops.append((key, value, -1))
+                } else {
+                    signals.itemprops.append((key, "", Int32(nodes.count)))
+                }
+            }
+        }
         if any {
-            if !attributes.className.isEmpty || !attributes.id.isEmpty || !attributes.style.isEmpty || !attributes.itemprop.isEmpty {
+            if !attributes.className.isEmpty || !attributes.id.isEmpty {
                 // Templates repeat the same class lists hundreds of times: compute each combination once.
-                let key = attributes.className + "\u{1}" + attributes.id + "\u{1}" + attributes.style + "\u{1}" + attributes.itemprop
+                let key = attributes.className + "\u{1}" + attributes.id
                 if let cached = hintCache[key] {
                     attributes.hints = cached
                 } else {
-                    attributes.hints = HintBits.compute(attributes)
+                    attributes.hints = HintBits.compute(className: attributes.className, id: attributes.id)
                     hintCache[key] = attributes.hints
                 }
+            }
+            attributes.hints |= HintBits.other(attributes)
+            if attributes.hints & HintBits.styleHidden != 0 || attributes.hasHidden
+                || (attributes.ariaHidden == "true" && attributes.hints & HintBits.fallbackImage == 0) {
+                attributes.hints |= HintBits.invisible
+            }
+            record.hints = attributes.hints
+            if attributes.hints & HintBits.dateHint != 0, signals.dateElements.count < 6 {
+                signals.dateElements.append(Int32(nodes.count))
             }
             record.payload = Int32(attrs.count)
             attrs.append(attributes)
@@ -290,24 +460,30 @@ final class MiniDOM {
     }
 
     @discardableResult
-    func addText(_ content: String, parent: Int32) -> Int32 {
+    func addText(_ bytes: UnsafeBufferPointer<UInt8>, parent: Int32) -> Int32 {
         var record = MNode(tag: .text)
-        record.payload = Int32(texts.count)
-        texts.append(Self.measure(content))
+        let measured = Self.measure(bytes)
+        if measured.isWhitespace {
+            record.payload = 0
+        } else {
+            record.payload = Int32(texts.count)
+            texts.append(TextInfo(text: String(decoding: bytes, as: UTF8.self), length: measured.length,
+                                  commas: measured.commas, isWhitespace: false))
+        }
         let index = Int32(nodes.count)
         nodes.append(record)
         if parent >= 0 { appendChild(parent, index) }
         return index
     }
 
-    static func measure(_ content: String) -> TextInfo {
+    static func measure(_ content: UnsafeBufferPointer<UInt8>) -> (length: Int32, commas: Int32, isWhitespace: Bool) {
         var length: Int32 = 0
         var commas: Int32 = 0
         var inSpace = false
         var sawText = false
         var previous: UInt8 = 0
         var previous2: UInt8 = 0
-        for byte in content.utf8 {
+        for byte in content {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
                 if !inSpace { length += 1; inSpace = true }
             } else if byte & 0xC0 != 0x80 {
@@ -324,7 +500,7 @@ final class MiniDOM {
             previous2 = previous
             previous = byte
         }
-        return TextInfo(text: content, length: length, commas: commas, isWhitespace: !sawText)
+        return (length, commas, !sawText)
     }
 
     // MARK: - Structure
@@ -401,6 +577,7 @@ final class MiniDOM {
     }
 
     func setTag(_ index: Int32, _ tag: Tag) { nodes[Int(index)].tag = tag }
+    @inline(__always) func hints(_ index: Int32) -> UInt32 { nodes[Int(index)].hints }
 
     func children(_ index: Int32) -> [Int32] {
         var result: [Int32] = []
@@ -492,30 +669,7 @@ final class MiniDOM {
     }
 }
 
-/// Collapses whitespace runs (including NBSP) to single spaces and trims.
+/// Collapses whitespace runs (including NBSP) to single spaces and trims (the spool line normalisation).
 func collapseWhitespace(_ text: String) -> String {
-    if text.utf8.allSatisfy({ $0 < 0x80 }) {
-        // ASCII: byte-level collapse, no Unicode property lookups.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pending = false
-        for byte in text.utf8 {
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { pending = !bytes.isEmpty; continue }
-            if pending { bytes.append(0x20); pending = false }
-            bytes.append(byte)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    var pending = false
-    for scalar in text.unicodeScalars {
-        if scalar.properties.isWhitespace || scalar.value == 0xA0 {
-            pending = !out.isEmpty
-        } else {
-            if pending { out.unicodeScalars.append(" "); pending = false }
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
+    spoolLine(text)
 }

@@ -44,30 +44,60 @@ extension MiniDOM {
 /// CJK ideographs), whitespace is collapsed and invisible characters dropped here without Unicode property
 /// lookups; anything else goes through SpoolTextFormat.line. Same output either way.
 func spoolLine(_ raw: String) -> String {
-    var out = String.UnicodeScalarView()
-    var pending = false
-    for scalar in raw.unicodeScalars {
-        let value = scalar.value
-        if value < 0x80 {
-            if value == 0x20 || (value >= 0x09 && value <= 0x0D) { pending = !out.isEmpty; continue }
-            if value < 0x20 || value == 0x7F { continue }
-        } else if value < 0x300 {
-            if value == 0x85 || value == 0xA0 { pending = !out.isEmpty; continue }
-            if value < 0xA0 || value == 0xAD { continue }
-        } else if value >= 0x2000 && value <= 0x206F {
-            if value <= 0x200A || value == 0x2028 || value == 0x2029 || value == 0x202F || value == 0x205F {
-                pending = !out.isEmpty; continue
+    var text = raw
+    var needsFullPath = false
+    let result: [UInt8] = text.withUTF8 { bytes in
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var pending = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            var length = 1
+            var value = UInt32(lead)
+            if lead >= 0xF0 {
+                length = 4
+                value = index + 3 < count ? (UInt32(lead & 0x07) << 18) | (UInt32(bytes[index + 1] & 0x3F) << 12)
+                    | (UInt32(bytes[index + 2] & 0x3F) << 6) | UInt32(bytes[index + 3] & 0x3F) : 0xFFFD
+            } else if lead >= 0xE0 {
+                length = 3
+                value = index + 2 < count ? (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6)
+                    | UInt32(bytes[index + 2] & 0x3F) : 0xFFFD
+            } else if lead >= 0xC0 {
+                length = 2
+                value = index + 1 < count ? (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F) : 0xFFFD
             }
-            if (value >= 0x200B && value <= 0x200D) || value == 0x2060 { continue }
-        } else if value == 0x3000 {
-            pending = !out.isEmpty; continue
-        } else if value == 0xFEFF {
-            continue
-        } else if !(value >= 0x4E00 && value <= 0x9FFF) {
-            return SpoolTextFormat.line(raw)
+            var isSpace = false
+            var drop = false
+            if value < 0x80 {
+                if value == 0x20 || (value >= 0x09 && value <= 0x0D) { isSpace = true }
+                else if value < 0x20 || value == 0x7F { drop = true }
+            } else if value < 0x300 {
+                if value == 0x85 || value == 0xA0 { isSpace = true }
+                else if value < 0xA0 || value == 0xAD { drop = true }
+            } else if value >= 0x2000 && value <= 0x206F {
+                if value <= 0x200A || value == 0x2028 || value == 0x2029 || value == 0x202F || value == 0x205F { isSpace = true }
+                else if (value >= 0x200B && value <= 0x200D) || value == 0x2060 { drop = true }
+            } else if value == 0x3000 {
+                isSpace = true
+            } else if value == 0xFEFF {
+                drop = true
+            } else if !(value >= 0x4E00 && value <= 0x9FFF) {
+                needsFullPath = true
+                return []
+            }
+            if isSpace {
+                pending = !out.isEmpty
+            } else if !drop {
+                if pending { out.append(0x20); pending = false }
+                let end = min(index + length, count)
+                for position in index..<end { out.append(bytes[position]) }
+            }
+            index += length
         }
-        if pending { out.append(" "); pending = false }
-        out.append(scalar)
+        return out
     }
-    return String(out)
+    if needsFullPath { return SpoolTextFormat.line(raw) }
+    return String(decoding: result, as: UTF8.self)
 }

@@ -108,8 +108,8 @@ final class Scorer {
     }
 
     func classWeight(_ node: Int32) -> Int {
-        guard flags.weightClasses, let attributes = dom.attributes(node) else { return 0 }
-        let hints = attributes.hints
+        guard flags.weightClasses else { return 0 }
+        let hints = dom.hints(node)
         var weight = 0
         if hints & HintBits.classNegative != 0 { weight -= 25 }
         if hints & HintBits.classPositive != 0 { weight += 25 }
@@ -228,8 +228,7 @@ final class Scorer {
     }
 
     private func linkCoefficient(_ anchor: Int32) -> Double {
-        guard let href = dom.attributes(anchor)?.href, href.hasPrefix("#"), href.count > 1 else { return 1 }
-        return 0.3
+        dom.hints(anchor) & HintBits.hashLink != 0 ? 0.3 : 1
     }
 
     private func textAndCommas(_ top: Int32) -> (length: Int, commas: Int) {
@@ -241,13 +240,6 @@ final class Scorer {
             }
         }
         return (length, commas)
-    }
-
-    private func isProbablyVisible(_ attributes: ElementAttributes) -> Bool {
-        if attributes.hints & HintBits.styleHidden != 0 { return false }
-        if attributes.hasHidden { return false }
-        if attributes.ariaHidden == "true" && attributes.hints & HintBits.fallbackImage == 0 { return false }
-        return true
     }
 
     private func textSimilarity(_ a: String, _ b: String) -> Double {
@@ -272,17 +264,18 @@ final class Scorer {
         var node = dom.root
         while node >= 0 {
             let tag = dom.tag(node)
-            let attributes = dom.attributes(node)
-            if let attributes {
-                if !isProbablyVisible(attributes) {
+            let hints = dom.hints(node)
+            if hints != 0 {
+                if hints & HintBits.invisible != 0 {
                     note("drop", node, "hidden")
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
-                if attributes.ariaModal == "true" && attributes.role == "dialog" {
+                if hints & HintBits.modalDialog != 0 {
                     note("drop", node, "modal dialog")
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
-                if byline == nil, checkByline(node, attributes) {
+                if byline == nil, hints & (HintBits.relAuthor | HintBits.itempropAuthor | HintBits.byline) != 0,
+                   checkByline(node) {
                     note("drop", node, "byline")
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
@@ -295,15 +288,15 @@ final class Scorer {
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
             }
-            if flags.stripUnlikely, let attributes {
-                if attributes.hints & HintBits.unlikely != 0 && attributes.hints & HintBits.maybe == 0
+            if flags.stripUnlikely, hints != 0 {
+                if hints & HintBits.unlikely != 0 && hints & HintBits.maybe == 0
                     && tag != .body && tag != .a && !hasAncestorTag(node, .table, maxDepth: 0)
                     && !hasAncestorTag(node, .code, maxDepth: 0) {
                     note("drop", node, "unlikely class/id")
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
-                if Hints.unlikelyRoles.contains(attributes.role) {
-                    note("drop", node, "role=\(attributes.role)")
+                if hints & HintBits.unlikelyRole != 0 {
+                    note("drop", node, "unlikely role")
                     let next = nextElement(node, skipChildren: true); dom.detach(node); node = next; continue
                 }
             }
@@ -329,11 +322,13 @@ final class Scorer {
             node = nextElement(node, skipChildren: false)
         }
 
-        // Score paragraphs into their ancestors.
+        // Score paragraphs into their ancestors. The tree no longer changes until the siblings are gathered,
+        // so every subtree's text, comma and link totals are summed once, bottom-up.
+        computeTotals()
         var candidates: [Int32] = []
         for element in elementsToScore {
             guard dom.parent(element) >= 0 else { continue }
-            let (length, commas) = textAndCommas(element)
+            let length = Int(totalText[Int(element)]), commas = Int(totalCommas[Int(element)])
             if length < 25 { continue }
             var ancestors: [Int32] = []
             var up = dom.parent(element)
@@ -354,7 +349,9 @@ final class Scorer {
         // Scale by link density and keep the five best.
         var top: [Int32] = []
         for candidate in candidates {
-            let scaled = scores[Int(candidate)] * (1 - linkDensity(candidate))
+            let text = totalText[Int(candidate)]
+            let density = text == 0 ? 0 : Double(totalLink[Int(candidate)]) / Double(text)
+            let scaled = scores[Int(candidate)] * (1 - density)
             scores[Int(candidate)] = scaled
             if let position = top.firstIndex(where: { scaled > scores[Int($0)] }) {
                 top.insert(candidate, at: position)
@@ -456,6 +453,35 @@ final class Scorer {
         return article
     }
 
+    private var totalText: [Int32] = []
+    private var totalCommas: [Int32] = []
+    private var totalLink: [Float] = []
+
+    private func computeTotals() {
+        let count = dom.nodes.count
+        totalText = [Int32](repeating: 0, count: count)
+        totalCommas = [Int32](repeating: 0, count: count)
+        totalLink = [Float](repeating: 0, count: count)
+        var order: [Int32] = []
+        order.reserveCapacity(count)
+        dom.forEachInSubtree(dom.root) { order.append($0) }
+        for node in order.reversed() {
+            let i = Int(node)
+            if let info = dom.text(node) {
+                if !info.isWhitespace { totalText[i] = info.length; totalCommas[i] = info.commas }
+            } else if dom.tag(node) == .a {
+                totalLink[i] = Float(totalText[i]) * Float(linkCoefficient(node))
+            }
+            let parent = dom.parent(node)
+            if parent >= 0 && node != dom.root {
+                let p = Int(parent)
+                totalText[p] += totalText[i]
+                totalCommas[p] += totalCommas[i]
+                totalLink[p] += totalLink[i]
+            }
+        }
+    }
+
     static func hasSentenceEnd(_ text: String) -> Bool {
         // /\.( |$)/
         var previousWasDot = false
@@ -466,9 +492,7 @@ final class Scorer {
         return previousWasDot
     }
 
-    private func checkByline(_ node: Int32, _ attributes: ElementAttributes) -> Bool {
-        guard attributes.rel == "author" || attributes.hints & (HintBits.itempropAuthor | HintBits.byline) != 0
-        else { return false }
+    private func checkByline(_ node: Int32) -> Bool {
         let text = dom.innerText(node)
         guard !text.isEmpty, text.count < 100 else { return false }
         byline = text
@@ -606,8 +630,8 @@ final class Scorer {
         for top in dom.elementChildren(article) {
             var node = dom.following(top, within: top)
             while node >= 0 {
-                if dom.tag(node) != .text, let attributes = dom.attributes(node) {
-                    if attributes.hints & HintBits.share != 0, dom.innerTextLength(node) < 500 {
+                if dom.tag(node) != .text {
+                    if dom.hints(node) & HintBits.share != 0, dom.innerTextLength(node) < 500 {
                         note("drop", node, "share widget")
                         let next = dom.following(node, within: top, skipChildren: true)
                         dom.detach(node)
@@ -643,8 +667,9 @@ final class Scorer {
     private func cleanConditionally(_ article: Int32, tags: Set<Tag>, markTables: Bool) {
         var order: [Int32] = []
         dom.forEachInSubtree(article) { order.append($0) }
-        var stats: [Int32: Stats] = [:]
-        stats.reserveCapacity(order.count / 2)
+        // Indexed by node; only entries of nodes in `order` are ever read.
+        var stats = [Stats](repeating: Stats(), count: dom.nodes.count)
+        var present = [Bool](repeating: false, count: dom.nodes.count)
         var removed: [Int32] = []
         for node in order.reversed() {
             let tag = dom.tag(node)
@@ -656,7 +681,8 @@ final class Scorer {
                 while child >= 0 {
                     if let info = dom.text(child) {
                         if !info.isWhitespace { own.text += info.length; own.commas += info.commas }
-                    } else if let childStats = stats[child] {
+                    } else if present[Int(child)] {
+                        let childStats = stats[Int(child)]
                         let childTag = dom.tag(child)
                         own.text += childStats.text
                         own.commas += childStats.commas
@@ -696,7 +722,8 @@ final class Scorer {
                 removed.append(node)
                 continue  // its counts never reach the parent
             }
-            stats[node] = own
+            stats[Int(node)] = own
+            present[Int(node)] = true
         }
         for node in removed { dom.detach(node) }
     }
