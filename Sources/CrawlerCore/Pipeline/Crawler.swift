@@ -103,12 +103,17 @@ public final class Crawler: Sendable {
     /// Polls one feed and enqueues its new items. Never throws: a failure is the report's status.
     public func refresh(_ feed: FeedConfig) async -> FeedRunReport {
         let started = ContinuousClock.now
+        var report = await pollAndEnqueue(feed, started: started)
+        report.elapsedMilliseconds = started.millisecondsSince
+        return report
+    }
+
+    private func pollAndEnqueue(_ feed: FeedConfig, started: ContinuousClock.Instant) async -> FeedRunReport {
         var report = FeedRunReport(feed: feed.name, status: .polled)
         var state = (try? store.feedState(name: feed.name)) ?? nil
         if state?.url != feed.url { state = FeedState(name: feed.name, url: feed.url) }  // new, or URL changed
         var feedState = state ?? FeedState(name: feed.name, url: feed.url)
         defer {
-            report.elapsedMilliseconds = started.millisecondsSince
             feedState.lastPollAt = Date()
             do { try store.saveFeedState(feedState) } catch {
                 logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])

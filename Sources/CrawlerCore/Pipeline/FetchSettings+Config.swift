@@ -29,7 +29,5 @@ extension FetchOutcome {
 
 /// The libcurl-backed fetcher for these settings.
 func makeFetcher(_ settings: FetchSettings) throws -> any Fetching {
-    // TEMPORARY until Fetch's concrete fetcher lands (being written in parallel): fails loudly, never silently.
-    struct Unavailable: Error {}
-    throw Unavailable()
+    try Fetcher(settings: settings)
 }
