@@ -13,16 +13,18 @@ import LibXML2
 enum FeedEncoding {
     struct Prepared {
         var bytes: [UInt8]
-        /// The encoding to tell libxml2 (overrides the declaration); nil lets libxml2 detect (UTF-16 BOM).
-        var encoding: String?
+        /// The encoding to tell libxml2 (the declaration is rewritten to match).
+        var encoding: String
     }
 
-    static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?) throws(FeedParseError) -> Prepared {
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            return Prepared(bytes: bytes, encoding: nil)
-        }
+    static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?, wasWide: Bool = false) throws(FeedParseError) -> Prepared {
         var body = Array(bytes[start...])
         let declaration = xmlDeclaration(body)
+        if wasWide {
+            // Already transcoded from UTF-16/32 to UTF-8: whatever the labels say, the bytes are UTF-8 now.
+            if declaration?.encoding != nil { body = replacingDeclaration(body, declaration, encoding: "UTF-8") }
+            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: "UTF-8")
+        }
         let label = httpCharset.flatMap { nonEmpty($0.trimmingFeedWhitespace) } ?? declaration?.encoding
         let normalized = label.flatMap(CharsetSniffer.normalize)
         if label != nil && normalized == nil {
@@ -37,12 +39,57 @@ enum FeedEncoding {
             if declaration?.encoding?.lowercased() != normalized {
                 body = replacingDeclaration(body, declaration, encoding: normalized!)
             }
-            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized)
+            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized!)
         }
         if let declared = declaration?.encoding, CharsetSniffer.normalize(declared) != "UTF-8" {
             body = replacingDeclaration(body, declaration, encoding: "UTF-8")
         }
         return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: "UTF-8")
+    }
+
+    /// UTF-16 and UTF-32 input (with a byte-order mark, or recognised from how `<` is encoded as XML 1.0
+    /// appendix F describes) transcoded to UTF-8, so that everything after this sees one encoding.
+    /// Returns nil for input that is not UTF-16/32.
+    static func transcodeWide(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= 4 else { return nil }
+        let head = (bytes[0], bytes[1], bytes[2], bytes[3])
+        enum Wide { case utf16(bigEndian: Bool, skip: Int), utf32(bigEndian: Bool, skip: Int) }
+        let wide: Wide
+        switch head {
+        case (0x00, 0x00, 0xFE, 0xFF): wide = .utf32(bigEndian: true, skip: 4)
+        case (0xFF, 0xFE, 0x00, 0x00): wide = .utf32(bigEndian: false, skip: 4)
+        case (0x00, 0x00, 0x00, 0x3C): wide = .utf32(bigEndian: true, skip: 0)
+        case (0x3C, 0x00, 0x00, 0x00): wide = .utf32(bigEndian: false, skip: 0)
+        case (0xFE, 0xFF, _, _): wide = .utf16(bigEndian: true, skip: 2)
+        case (0xFF, 0xFE, _, _): wide = .utf16(bigEndian: false, skip: 2)
+        case (0x00, 0x3C, 0x00, _), (0x00, 0x7B, 0x00, _): wide = .utf16(bigEndian: true, skip: 0)
+        case (0x3C, 0x00, _, 0x00), (0x7B, 0x00, _, 0x00): wide = .utf16(bigEndian: false, skip: 0)
+        default: return nil
+        }
+        let text: String
+        switch wide {
+        case .utf16(let bigEndian, let skip):
+            var units: [UInt16] = []
+            units.reserveCapacity((bytes.count - skip) / 2)
+            var index = skip
+            while index + 1 < bytes.count {
+                units.append(bigEndian ? UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1])
+                                       : UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index]))
+                index += 2
+            }
+            text = String(decoding: units, as: UTF16.self)
+        case .utf32(let bigEndian, let skip):
+            var units: [UInt32] = []
+            units.reserveCapacity((bytes.count - skip) / 4)
+            var index = skip
+            while index + 3 < bytes.count {
+                let b = (UInt32(bytes[index]), UInt32(bytes[index + 1]), UInt32(bytes[index + 2]), UInt32(bytes[index + 3]))
+                units.append(bigEndian ? b.0 << 24 | b.1 << 16 | b.2 << 8 | b.3 : b.3 << 24 | b.2 << 16 | b.1 << 8 | b.0)
+                index += 4
+            }
+            text = String(decoding: units, as: UTF32.self)
+        }
+        return Array(text.utf8)
     }
 
     /// The charset to hand libxml2's HTML parser: nil lets it sniff (BOM, <meta>, UTF-8 validity).

@@ -44,6 +44,10 @@ public enum FeedParser {
     /// Same parameters as `parse`.
     public static func read(_ bytes: [UInt8], url: String, kind: FeedKind = .auto, contentTypeCharset: String? = nil,
                             options: FeedParseOptions = FeedParseOptions()) throws(FeedParseError) -> FeedDocument {
+        // UTF-16/32 become UTF-8 first; every later step (sniffing, repairs, JSON) then sees one encoding.
+        let wide = FeedEncoding.transcodeWide(bytes)
+        let bytes = wide ?? bytes
+        let contentTypeCharset = wide == nil ? contentTypeCharset : "UTF-8"
         let start = contentStart(bytes)
         guard start < bytes.count else { throw FeedParseError(.empty, "the body is empty") }
         let format: SourceFormat
@@ -75,7 +79,8 @@ public enum FeedParser {
                 document = .feedLinks(feeds)
             }
         case .xml:
-            document = try parseXML(bytes, from: start, url: url, charset: contentTypeCharset, options: options)
+            document = try parseXML(bytes, from: start, url: url, charset: contentTypeCharset, wasWide: wide != nil,
+                                    options: options)
         }
         if case .feed(var feed) = document {
             if let limit = options.maxItems, feed.items.count > limit { feed.items.removeSubrange(limit...) }
@@ -95,15 +100,13 @@ public enum FeedParser {
     static func contentStart(_ bytes: [UInt8]) -> Int {
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A
-                || bytes[index] == 0x0D || bytes[index] == 0x0C || bytes[index] == 0 {
+                || bytes[index] == 0x0D || bytes[index] == 0x0C {
             index += 1
         }
         return index
     }
 
     static func sniff(_ bytes: [UInt8], from start: Int) throws(FeedParseError) -> SourceFormat {
-        // UTF-16 with a BOM: libxml2 reads it; nothing else here is UTF-16.
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return .xml }
         let first = bytes[start]
         if first == UInt8(ascii: "{") { return .json }
         guard first == UInt8(ascii: "<") else {
@@ -152,9 +155,9 @@ public enum FeedParser {
 
     // MARK: XML
 
-    private static func parseXML(_ bytes: [UInt8], from start: Int, url: String, charset: String?,
+    private static func parseXML(_ bytes: [UInt8], from start: Int, url: String, charset: String?, wasWide: Bool,
                                  options: FeedParseOptions) throws(FeedParseError) -> FeedDocument {
-        let decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset)
+        let decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset, wasWide: wasWide)
         let document: Document
         do {
             // Strict first: most feeds are well-formed. A broken one gets its raw HTML wrapped in CDATA and

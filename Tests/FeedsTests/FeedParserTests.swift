@@ -163,6 +163,23 @@ struct QuirkTests {
         }
     }
 
+    @Test("UTF-16 and UTF-32, with or without a byte-order mark, either byte order")
+    func wideEncodings() throws {
+        let source = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Wide – ünï 😀</title></channel></rss>"
+        var variants: [[UInt8]] = []
+        let utf16 = Array(source.utf16)
+        variants.append(utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })  // BE, no BOM
+        variants.append(utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })  // LE, no BOM
+        variants.append([0xFE, 0xFF] + variants[0])
+        variants.append([0xFF, 0xFE] + variants[1])
+        let utf32 = source.unicodeScalars.map(\.value)
+        variants.append(utf32.flatMap { [UInt8($0 >> 24), UInt8($0 >> 16 & 0xFF), UInt8($0 >> 8 & 0xFF), UInt8($0 & 0xFF)] })
+        variants.append([0xFF, 0xFE, 0, 0] + utf32.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8 & 0xFF), UInt8($0 >> 16 & 0xFF), UInt8($0 >> 24)] })
+        for (index, variant) in variants.enumerated() {
+            #expect(try FeedParser.parse(variant, url: feedURL).title == "Wide – ünï 😀", "variant \(index)")
+        }
+    }
+
     @Test("ISO-8859-2 goes through iconv as declared")
     func otherLegacyCharset() throws {
         var source = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-2\"?><rss version=\"2.0\"><channel><item><title>".utf8)
