@@ -90,6 +90,31 @@ import TestSupport
         }
     }
 
+    /// The whole pipeline (libcurl, TLS library init, SQLite, the spool writer) under the same switch.
+    @Test func fetchWorksWithoutWritableExecutableMemory() throws {
+        let probe = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                   ["python3", "-c", "import ctypes,sys; sys.exit(0 if ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) == 0 else 3)"])
+        guard probe.status == 0 else { return }
+        let origin = try TestOrigin(root: packageRoot.appendingPathComponent("Tests/Fixtures/sites"))
+        defer { origin.stop() }
+        let work = TemporaryDirectory("mdwe-fetch")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allowed_private_hosts = ["127.0.0.1"]
+            per_host_delay = "0ms"
+            [[feeds]]
+            name = "sindonews"
+            url = "\(origin.baseURL("sindonews"))/rss.xml"
+            """)
+        let script = "import ctypes,os,sys; ctypes.CDLL(None).prctl(65, 1, 0, 0, 0); os.execv(sys.argv[1], sys.argv[1:])"
+        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", "-c", script, try feedcrawlerBinary().path, "fetch", "--config", config.path])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: "\(work.path)/spool")) ?? []
+        #expect(written.filter { $0.hasSuffix(".txt") }.count == 2)
+    }
+
     @Test func installScriptStagesBinaryUnitsConfigAndDirectories() throws {
         let stage = TemporaryDirectory("install")
         let binary = try feedcrawlerBinary().path
