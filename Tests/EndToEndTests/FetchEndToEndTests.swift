@@ -159,6 +159,7 @@ struct FetchEndToEndTests {
 
         // Kill at random moments, restart each time; after every kill the spool must be consistent.
         var generator = SystemRandomNumberGenerator()
+        var killedMidPass = 0  // rounds that left some, but not all, articles written
         let rounds = ProcessInfo.processInfo.environment["FEEDCRAWLER_KILL_ROUNDS"].flatMap(Int.init) ?? 40
         for round in 0..<rounds {
             // Every few rounds start from scratch so early phases (first writes) are hit again and again.
@@ -178,6 +179,7 @@ struct FetchEndToEndTests {
             process.waitUntilExit()
 
             let listing = SpoolListing(spool)
+            if !listing.texts.isEmpty && listing.texts.count < expectedCount { killedMidPass += 1 }
             #expect(listing.strays.isEmpty, "round \(round): strays \(listing.strays)")
             #expect(listing.textsWithoutSidecar.isEmpty, "round \(round): .txt without .json")
             for name in listing.texts {
@@ -189,6 +191,9 @@ struct FetchEndToEndTests {
                 #expect((try? JSONSerialization.jsonObject(with: data)) != nil, "round \(round): partial \(name)")
             }
         }
+
+        // The kills must really have interrupted deliveries, or this test proves nothing.
+        #expect(killedMidPass >= 2, "only \(killedMidPass) of \(rounds) kills landed between the first and last write")
 
         // Finish: every article exactly once, no orphan sidecar left behind.
         let final = try runFeedcrawler(["fetch", "--config", config.path])
