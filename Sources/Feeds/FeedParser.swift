@@ -44,9 +44,23 @@ public enum FeedParser {
     /// Same parameters as `parse`.
     public static func read(_ bytes: [UInt8], url: String, kind: FeedKind = .auto, contentTypeCharset: String? = nil,
                             options: FeedParseOptions = FeedParseOptions()) throws(FeedParseError) -> FeedDocument {
+        // A gzip file (sitemap.xml.gz served without Content-Encoding) is unpacked first, with a size cap.
+        var bytes = bytes
+        if Gzip.isGzip(bytes) {
+            do {
+                bytes = try Gzip.decompress(bytes, maxOutput: options.maxDecompressedBytes)
+            } catch {
+                switch error {
+                case .tooLarge:
+                    throw FeedParseError(.tooLarge, "gzip body inflates past \(options.maxDecompressedBytes) bytes")
+                case .corrupt(let detail):
+                    throw FeedParseError(.badCompression, "gzip body cannot be decompressed: \(detail)")
+                }
+            }
+        }
         // UTF-16/32 become UTF-8 first; every later step (sniffing, repairs, JSON) then sees one encoding.
         let wide = FeedEncoding.transcodeWide(bytes)
-        let bytes = wide ?? bytes
+        if let wide { bytes = wide }
         let contentTypeCharset = wide == nil ? contentTypeCharset : "UTF-8"
         let start = contentStart(bytes)
         guard start < bytes.count else { throw FeedParseError(.empty, "the body is empty") }
@@ -231,12 +245,17 @@ public struct FeedParseOptions: Sendable, Equatable {
     /// Report a feed whose item links all point at a site's home page as broken (`links_point_to_homepage`)
     /// instead of returning one bogus article. On by default.
     public var rejectHomepageLinks: Bool
+    /// A gzip body (e.g. sitemap.xml.gz) may inflate to at most this many bytes (default 64 MiB; the sitemap
+    /// protocol allows 50 MB uncompressed). A gzip bomb stops here with `too_large`.
+    public var maxDecompressedBytes: Int
 
-    public init(linkPattern: String? = nil, notBefore: Date? = nil, maxItems: Int? = nil, rejectHomepageLinks: Bool = true) {
+    public init(linkPattern: String? = nil, notBefore: Date? = nil, maxItems: Int? = nil, rejectHomepageLinks: Bool = true,
+                maxDecompressedBytes: Int = 64 << 20) {
         self.linkPattern = linkPattern
         self.notBefore = notBefore
         self.maxItems = maxItems
         self.rejectHomepageLinks = rejectHomepageLinks
+        self.maxDecompressedBytes = maxDecompressedBytes
     }
 }
 
@@ -289,8 +308,10 @@ public struct FeedParseError: Error, Sendable, Equatable, CustomStringConvertibl
         case malformedJSON = "malformed_json"
         /// The declared charset is unknown or the bytes cannot be decoded with it.
         case badEncoding = "bad_encoding"
-        /// Larger than the parser accepts (2 GiB).
+        /// Larger than the parser accepts (2 GiB), or a gzip body inflating past `maxDecompressedBytes`.
         case tooLarge = "too_large"
+        /// A gzip body that is corrupt.
+        case badCompression = "bad_compression"
         /// Every item links to a site's home page (seen on tribunnews): one bogus article instead of many.
         case linksPointToHomepage = "links_point_to_homepage"
         /// The configured link_pattern is not a valid regular expression.
