@@ -64,20 +64,11 @@ enum Tag: UInt8 {
     }
 }
 
-/// Attributes the scorer reads, captured once while mirroring.
+/// The attribute strings kept for diagnostics and sibling matching; everything else is in `MNode.hints`.
 struct ElementAttributes {
     var className = ""
     var id = ""
-    var style = ""
-    var role = ""
-    var rel = ""
     var itemprop = ""
-    var href = ""
-    var hasHidden = false
-    var ariaHidden = ""
-    var ariaModal = ""
-    /// Class/id/style signals, computed once while mirroring (see `HintBits`).
-    var hints: UInt32 = 0
 }
 
 /// Bits of `ElementAttributes.hints`: what Readability's class/id regular expressions would say, precomputed.
@@ -158,23 +149,13 @@ enum HintBits {
         return bits
     }
 
-    /// Style and itemprop signals (not cached: style strings are mostly unique).
-    static func other(_ attributes: ElementAttributes) -> UInt32 {
-        var bits: UInt32 = 0
-        if !attributes.style.isEmpty, attributes.style.utf8.count < 400 {
-            let style = lowerASCII(attributes.style).filter { $0 != 0x20 }
-            if contains(style, Array("display:none".utf8)) || contains(style, Array("visibility:hidden".utf8)) {
-                bits |= styleHidden
-            }
-        }
-        if !attributes.itemprop.isEmpty, contains(lowerASCII(attributes.itemprop), Array("author".utf8)) {
-            bits |= itempropAuthor
-        }
-        if attributes.ariaModal == "true" && attributes.role == "dialog" { bits |= modalDialog }
-        if !attributes.role.isEmpty, Hints.unlikelyRoles.contains(attributes.role) { bits |= unlikelyRole }
-        if attributes.rel == "author" { bits |= relAuthor }
-        if attributes.href.utf8.count > 1, attributes.href.utf8.first == 0x23 { bits |= hashLink }
-        return bits
+    /// display:none or visibility:hidden in a style attribute (spaces and case ignored).
+    static func styleHides(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard value.count < 600 else { return false }
+        var compact: [UInt8] = []
+        compact.reserveCapacity(value.count)
+        for byte in value where byte != 0x20 { compact.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+        return contains(compact, Array("display:none".utf8)) || contains(compact, Array("visibility:hidden".utf8))
     }
 
     static func lowerASCII(_ text: String) -> [UInt8] {
@@ -278,7 +259,7 @@ final class MiniDOM {
     var htmlLang: String?
     /// Metadata seen while mirroring, so no XPath pass over the whole page is needed for it.
     var signals = BodySignals()
-    private var hintCache: [String: UInt32] = [:]
+    private var hintCache: [UInt64: UInt32] = [:]
 
     /// Deeper subtrees are cut: hostile pages nest 100,000 levels; real articles stay far below this.
     static let maxDepth = 400
@@ -392,36 +373,67 @@ final class MiniDOM {
 
     private func addElement(_ node: ScanItem, tag: Tag, parent: Int32) -> Int32 {
         var record = MNode(tag: tag)
-        var attributes = ElementAttributes()
-        var any = false
+        var className = "", id = "", itemprop = ""
         var datetime: String?
         var content: String?
+        var bits: UInt32 = 0
+        var ariaHiddenTrue = false, modalTrue = false, roleDialog = false
+        // FNV-1a over class and id: the key of the per-page hint cache, so no String is hashed.
+        var classKey: UInt64 = 0xcbf29ce484222325
+        var hasClassOrID = false
+        func mix(_ bytes: UnsafeBufferPointer<UInt8>, _ salt: UInt8) {
+            classKey = (classKey ^ UInt64(salt)) &* 0x100000001b3
+            for byte in bytes { classKey = (classKey ^ UInt64(byte)) &* 0x100000001b3 }
+        }
+        func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
+            guard literal.utf8CodeUnitCount == bytes.count else { return false }
+            for index in 0..<bytes.count where literal.utf8Start[index] | 0x20 != bytes[index] | 0x20 { return false }
+            return true
+        }
         node.forEachAttributeBytes { name, value in
-            let kind = Self.attributeName(name)
-            if kind == .other { return }
-            let text = String(decoding: value, as: UTF8.self)
-            if kind == .datetime { datetime = text; return }
-            if kind == .content { content = text; return }
-            any = true
-            switch kind {
-            case .className: attributes.className = text
-            case .id: attributes.id = text
-            case .style: attributes.style = text
-            case .role: attributes.role = text
-            case .hidden: attributes.hasHidden = true
-            case .ariaHidden: attributes.ariaHidden = text
-            case .href: attributes.href = tag == .a ? text : ""
-            case .rel: attributes.rel = text
-            case .itemprop: attributes.itemprop = text
-            case .ariaModal: attributes.ariaModal = text
-            case .other, .datetime, .content: break
+            switch Self.attributeName(name) {
+            case .className:
+                className = String(decoding: value, as: UTF8.self); mix(value, 1); hasClassOrID = true
+            case .id:
+                id = String(decoding: value, as: UTF8.self); mix(value, 2); hasClassOrID = true
+            case .style:
+                if HintBits.styleHides(value) { bits |= HintBits.styleHidden }
+            case .role:
+                if equals(value, "dialog") { roleDialog = true }
+                if Hints.unlikelyRoles.contains(String(decoding: value, as: UTF8.self)) { bits |= HintBits.unlikelyRole }
+            case .hidden: bits |= HintBits.invisible
+            case .ariaHidden: ariaHiddenTrue = equals(value, "true")
+            case .ariaModal: modalTrue = equals(value, "true")
+            case .href: if tag == .a, value.count > 1, value[0] == 0x23 { bits |= HintBits.hashLink }
+            case .rel: if equals(value, "author") { bits |= HintBits.relAuthor }
+            case .itemprop:
+                itemprop = String(decoding: value, as: UTF8.self)
+                if HintBits.contains(HintBits.lowerASCII(itemprop), Array("author".utf8)) { bits |= HintBits.itempropAuthor }
+            case .datetime: datetime = String(decoding: value, as: UTF8.self)
+            case .content: content = String(decoding: value, as: UTF8.self)
+            case .other: break
             }
         }
+        if hasClassOrID {
+            if let cached = hintCache[classKey] {
+                bits |= cached
+            } else {
+                let computed = HintBits.compute(className: className, id: id)
+                hintCache[classKey] = computed
+                bits |= computed
+            }
+        }
+        if bits & HintBits.styleHidden != 0 || (ariaHiddenTrue && bits & HintBits.fallbackImage == 0) {
+            bits |= HintBits.invisible
+        }
+        if modalTrue && roleDialog { bits |= HintBits.modalDialog }
+        let any = hasClassOrID || !itemprop.isEmpty
+        record.hints = bits
         if tag == .time, let value = datetime, signals.timeElements.count < 4 {
             signals.timeElements.append(value)
         }
-        if !attributes.itemprop.isEmpty, signals.itemprops.count < 12 {
-            let key = attributes.itemprop
+        if !itemprop.isEmpty, signals.itemprops.count < 12 {
+            let key = itemprop
             if key == "datePublished" || key == "dateModified" || key == "author" || key == "headline" {
                 if let value = content ?? datetime {
                     signals.itemprops.append((key, value, -1))
@@ -430,32 +442,29 @@ final class MiniDOM {
                 }
             }
         }
-        if any {
-            if !attributes.className.isEmpty || !attributes.id.isEmpty {
-                // Templates repeat the same class lists hundreds of times: compute each combination once.
-                let key = attributes.className + "\u{1}" + attributes.id
-                if let cached = hintCache[key] {
-                    attributes.hints = cached
-                } else {
-                    attributes.hints = HintBits.compute(className: attributes.className, id: attributes.id)
-                    hintCache[key] = attributes.hints
-                }
-            }
-            attributes.hints |= HintBits.other(attributes)
-            if attributes.hints & HintBits.styleHidden != 0 || attributes.hasHidden
-                || (attributes.ariaHidden == "true" && attributes.hints & HintBits.fallbackImage == 0) {
-                attributes.hints |= HintBits.invisible
-            }
-            record.hints = attributes.hints
-            if attributes.hints & HintBits.dateHint != 0, signals.dateElements.count < 6 {
-                signals.dateElements.append(Int32(nodes.count))
-            }
-            record.payload = Int32(attrs.count)
-            attrs.append(attributes)
+        if bits & HintBits.dateHint != 0, signals.dateElements.count < 6 {
+            signals.dateElements.append(Int32(nodes.count))
         }
+        if any {
+            record.payload = Int32(attrs.count)
+            attrs.append(ElementAttributes(className: className, id: id, itemprop: itemprop))
+        }
+        return appendNew(record, parent: parent)
+    }
+
+    /// Appends a fresh node as the last child of `parent` (no detaching needed: it has no links yet).
+    @inline(__always)
+    func appendNew(_ node: MNode, parent: Int32) -> Int32 {
+        var record = node
         let index = Int32(nodes.count)
+        if parent >= 0 {
+            record.parent = parent
+            let last = nodes[Int(parent)].last
+            record.prev = last
+            if last >= 0 { nodes[Int(last)].next = index } else { nodes[Int(parent)].first = index }
+            nodes[Int(parent)].last = index
+        }
         nodes.append(record)
-        if parent >= 0 { appendChild(parent, index) }
         return index
     }
 
@@ -470,10 +479,7 @@ final class MiniDOM {
             texts.append(TextInfo(text: String(decoding: bytes, as: UTF8.self), length: measured.length,
                                   commas: measured.commas, isWhitespace: false))
         }
-        let index = Int32(nodes.count)
-        nodes.append(record)
-        if parent >= 0 { appendChild(parent, index) }
-        return index
+        return appendNew(record, parent: parent)
     }
 
     static func measure(_ content: UnsafeBufferPointer<UInt8>) -> (length: Int32, commas: Int32, isWhitespace: Bool) {
