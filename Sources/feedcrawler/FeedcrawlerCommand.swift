@@ -6,6 +6,7 @@
 // errors (ArgumentParser's own usage errors are mapped from its 64 to 2 for a single, documented code).
 import ArgumentParser
 import CrawlerCore
+import Foundation
 import Glibc
 
 struct FeedcrawlerCommand: ParsableCommand {
@@ -49,8 +50,12 @@ enum ExitStatus {
 }
 
 /// Writes `text` plus a newline to stderr (for messages that are not log events: usage and config problems).
-func writeToStandardError(_ text: String) {
-    var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
-    LogSink.standardError.write(line)
+/// Under systemd every line gets the `<N>` syslog priority prefix, so `journalctl -p err` shows config errors.
+func writeToStandardError(_ text: String, journalPriority: Int = 3) {
+    var out = text.hasSuffix("\n") ? String(text.dropLast()) : text
+    if LogSetup.stderrIsJournal(environment: ProcessInfo.processInfo.environment) {
+        out = out.split(separator: "\n", omittingEmptySubsequences: false).map { "<\(journalPriority)>\($0)" }
+            .joined(separator: "\n")
+    }
+    LogSink.standardError.write(out + "\n")
 }

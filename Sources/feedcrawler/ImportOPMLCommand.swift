@@ -59,15 +59,15 @@ struct ImportOPMLCommand: ParsableCommand {
         }
         let result = OPMLImport.entries(for: subscriptions, existing: existing.feeds)
         for skipped in result.skipped {
-            writeToStandardError("skipped \(skipped.url): \(skipped.reason)")
+            writeToStandardError("skipped \(skipped.url): \(skipped.reason)", journalPriority: 4)
         }
         guard append else {
             print(result.toml, terminator: "")
-            writeToStandardError("\(result.addedNames.count) new feed(s), \(result.skipped.count) skipped")
+            writeToStandardError("\(result.addedNames.count) new feed(s), \(result.skipped.count) skipped", journalPriority: 6)
             return
         }
         guard !result.addedNames.isEmpty else {
-            writeToStandardError("nothing to add to \(path)")
+            writeToStandardError("nothing to add to \(path)", journalPriority: 6)
             return
         }
         let original: String
@@ -87,7 +87,8 @@ struct ImportOPMLCommand: ParsableCommand {
             writeToStandardError("feedcrawler import-opml: cannot write \(path): \(problem)")
             throw ExitCode(ExitStatus.partialFailure)
         }
-        writeToStandardError("added \(result.addedNames.count) feed(s) to \(path): \(result.addedNames.joined(separator: ", "))")
+        writeToStandardError("added \(result.addedNames.count) feed(s) to \(path): \(result.addedNames.joined(separator: ", "))",
+                             journalPriority: 6)
     }
 
     /// Writes `contents` to a temporary file beside `path` with the original's mode, owner and group, fsyncs

@@ -200,6 +200,14 @@ import TestSupport
         #expect(status == 0)
         #expect(stderr.hasPrefix("<7>debug Configuration loaded. config="), "\(stderr)")
 
+        // Config problems are not log events, but under systemd they carry the error priority too.
+        let broken = try directory.write("broken.toml", "max_redirects = 99\n").path
+        let (brokenStatus, brokenStderr) = try runWithStderrFile(
+            ["check-config", "--config", broken], stderrFile: directory.file("broken.log"), journalStreamMatchesStderr: true)
+        #expect(brokenStatus == 2)
+        let brokenLines = brokenStderr.split(separator: "\n")
+        #expect(!brokenLines.isEmpty && brokenLines.allSatisfy { $0.hasPrefix("<3>\(broken):") }, "\(brokenStderr)")
+
         // A JOURNAL_STREAM that names some other stream (stderr was redirected) is ignored.
         let (_, redirected) = try runWithStderrFile(
             ["check-config", "--config", path, "--log-level", "debug"], stderrFile: directory.file("other.log"),
