@@ -313,4 +313,21 @@ import CrawlerModel
         #expect(index.line(of: "server.port") == 8)
         #expect(index.line(of: "nothing") == nil)
     }
+
+    /// The shipped config documents every key the loader accepts, each under a comment, so a new key cannot
+    /// be added without its documentation.
+    @Test func shippedConfigDocumentsEveryKey() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let lines = try String(contentsOf: root.appendingPathComponent("Config/feedcrawler.toml"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for key in ConfigLoader.topLevelKeyNames where key != "feeds" {
+            let index = lines.firstIndex { $0.hasPrefix("\(key) =") || $0.hasPrefix("# \(key) =") }
+            #expect(index != nil, "Config/feedcrawler.toml does not set or show \(key)")
+            if let index { #expect(index > 0 && lines[index - 1].hasPrefix("#"), "\(key) has no comment above it") }
+        }
+        for key in ConfigLoader.feedKeyNames {
+            #expect(lines.contains { $0.hasPrefix("#   \(key) ") }, "the [[feeds]] key list does not document \(key)")
+        }
+    }
 }

@@ -15,6 +15,9 @@ public enum ConfigLoader {
     public static let defaultPath = Config.defaults.path
     /// Environment variable naming the config file; `--config` wins over it.
     public static let environmentVariable = "FEEDCRAWLER_CONFIG"
+    /// Every key accepted at the top level (`feeds` is the `[[feeds]]` array) and in a `[[feeds]]` table.
+    public static var topLevelKeyNames: [String] { topLevelKeys }
+    public static var feedKeyNames: [String] { feedKeys }
     /// Refuse config files larger than this (bytes): a real one is a few KB, even with a thousand feeds it is
     /// well under 1 MB.
     public static let maxFileBytes = 8 << 20
