@@ -38,11 +38,16 @@ public struct ParsedFeed: Sendable, Equatable {
     /// The site's home page as the feed states it (absolute).
     public var link: String?
     public var items: [FeedItem]
+    /// The feed's own word on how often to poll it, in seconds: RSS `<ttl>` (minutes) or
+    /// `sy:updatePeriod`/`sy:updateFrequency`. The scheduler treats it as a lower bound. nil when absent.
+    public var updateIntervalHintSeconds: Int?
 
-    public init(kind: FeedKind, title: String? = nil, link: String? = nil, items: [FeedItem] = []) {
+    public init(kind: FeedKind, title: String? = nil, link: String? = nil, items: [FeedItem] = [],
+                updateIntervalHintSeconds: Int? = nil) {
         self.kind = kind
         self.title = title
         self.link = link
         self.items = items
+        self.updateIntervalHintSeconds = updateIntervalHintSeconds
     }
 }

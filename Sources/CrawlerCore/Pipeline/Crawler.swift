@@ -27,6 +27,7 @@ public final class Crawler: Sendable {
     let delivery: SpoolDelivery
     let extractor: Extractor
     let canonicalizer: URLCanonicalizer
+    let pollPolicy: PollPolicy
 
     /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
@@ -56,6 +57,7 @@ public final class Crawler: Sendable {
             throw CrawlerStartError(description: "cannot load site rules: \(error)")
         }
         canonicalizer = URLCanonicalizer()
+        pollPolicy = PollPolicy(config: config)
         if let fetcher {
             self.fetcher = fetcher
         } else {
@@ -68,6 +70,20 @@ public final class Crawler: Sendable {
     /// Builds the crawler for `config` with the real fetcher.
     public convenience init(config: Config, logger: Logger) throws(CrawlerStartError) {
         try self.init(config: config, logger: logger, fetcher: nil)
+    }
+
+    // MARK: - State for the scheduler and status
+
+    /// Persisted next-due times by feed name (empty when the database cannot be read).
+    func persistedDueTimes() -> [String: Date] {
+        let states = (try? store.feedStates()) ?? []
+        return Dictionary(states.compactMap { state in state.nextDueAt.map { (state.name, $0) } },
+                          uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Articles written since local midnight (the machine's time zone, as the operator reads the clock).
+    func articlesWrittenToday(now: Date = Date()) -> Int {
+        (try? store.articlesToday(now: now, utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))) ?? 0
     }
 
     // MARK: - One pass
@@ -113,8 +129,18 @@ public final class Crawler: Sendable {
         var state = (try? store.feedState(name: feed.name)) ?? nil
         if state?.url != feed.url { state = FeedState(name: feed.name, url: feed.url) }  // new, or URL changed
         var feedState = state ?? FeedState(name: feed.name, url: feed.url)
+        if let disabled = feedState.disabledReason {
+            // A 410 Gone stays gone until the operator changes the feed's URL (which resets its state).
+            report.status = .skipped(reason: "disabled \(disabled)")
+            return report
+        }
+        var observation = PollPolicy.Observation()
         defer {
-            feedState.lastPollAt = Date()
+            let now = Date()
+            feedState.lastPollAt = now
+            observation.consecutiveFailures = feedState.consecutiveFailures
+            feedState.nextDueAt = pollPolicy.nextDue(for: feed, after: observation, now: now, random: .random(in: 0..<1))
+            report.nextDueAt = feedState.nextDueAt
             do { try store.saveFeedState(feedState) } catch {
                 logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
             }
@@ -135,13 +161,29 @@ public final class Crawler: Sendable {
             logger.info("Feed not modified.", metadata: ["feed": "\(feed.name)", "status": "304",
                                                           "ms": "\(started.millisecondsSince)"])
             return report
-        default:
+        case .rateLimited(let retryAfter):
+            report.status = .failed(reason: outcome.reason)
+            feedState.consecutiveFailures += 1
+            observation.retryAfterSeconds = retryAfter
+            logger.warning("Feed poll rate-limited.", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)",
+                                                                 "reason": "\(outcome.reason)"])
+            return report
+        case .permanent(.gone):
+            report.status = .failed(reason: outcome.reason)
+            feedState.consecutiveFailures += 1
+            feedState.disabledReason = "http_410"
+            logger.error("Feed is gone (410); disabled until its URL changes.", metadata: [
+                "feed": "\(feed.name)", "url": "\(feed.url)", "reason": "http_410"])
+            return report
+        case .transient, .permanent:
             report.status = .failed(reason: outcome.reason)
             feedState.consecutiveFailures += 1
             logger.warning("Feed poll failed.", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)",
-                                                           "reason": "\(outcome.reason)"])
+                                                           "reason": "\(outcome.reason)",
+                                                           "failures": "\(feedState.consecutiveFailures)"])
             return report
         }
+        observation.cacheMaxAgeSeconds = response.cacheMaxAgeSeconds
 
         let parsed: ParsedFeed
         do throws(FeedParseError) {
@@ -156,6 +198,8 @@ public final class Crawler: Sendable {
         }
         feedState.etag = response.etag
         feedState.lastModified = response.lastModified
+        observation.itemDates = parsed.items.compactMap { $0.published ?? $0.updated }
+        observation.feedHintSeconds = parsed.updateIntervalHintSeconds
         feedState.consecutiveFailures = 0
         feedState.lastSuccessAt = Date()
 

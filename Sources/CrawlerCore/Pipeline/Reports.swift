@@ -1,3 +1,4 @@
+public import struct Foundation.Date
 // What one pass over the feeds did: values the CLI prints and the daemon logs.
 
 /// How one feed's poll ended.
@@ -25,6 +26,8 @@ public struct FeedRunReport: Sendable, Equatable {
     /// Items left for the next poll because of `max_items_per_poll`.
     public var deferred: Int = 0
     public var elapsedMilliseconds: Int = 0
+    /// When the scheduler should poll this feed next (persisted in the state database).
+    public var nextDueAt: Date?
 
     public init(feed: String, status: FeedPollStatus) {
         self.feed = feed

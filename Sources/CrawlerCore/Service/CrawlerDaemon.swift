@@ -39,7 +39,8 @@ public struct CrawlerDaemon: Service {
             logger.critical("Cannot start.", metadata: ["error": "\(error)"])
             throw error
         }
-        let schedule = Schedule(feeds: initialConfig.feeds, defaultInterval: initialConfig.defaultIntervalSeconds)
+        let schedule = Schedule(feeds: initialConfig.feeds, persistedDue: crawler.persistedDueTimes(),
+                                policy: PollPolicy(config: initialConfig))
         notifier.ready()
         logger.notice("Daemon started.", metadata: ["feeds": "\(initialConfig.feeds.count)", "config": "\(configPath)"])
 
@@ -63,7 +64,7 @@ public struct CrawlerDaemon: Service {
                     notifier.watchdog()
                     lastWatchdog = ContinuousClock.now
                 }
-                notifier.status(await schedule.statusLine)
+                notifier.status(await statusLine(schedule: schedule, crawler: crawler))
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
             notifier.stopping()
@@ -84,6 +85,13 @@ public struct CrawlerDaemon: Service {
         logger.notice("Daemon stopped.")
     }
 
+    /// "312 feeds, 1204 articles today, 3 failing, 2 polling" for `systemctl status`.
+    private func statusLine(schedule: Schedule, crawler: Crawler) async -> String {
+        let today = crawler.articlesWrittenToday()
+        return "\(await schedule.feedCount) feeds, \(today) articles today, \(await schedule.failingCount) failing, "
+            + "\(await schedule.inFlightCount) polling"
+    }
+
     private func watchReloads(_ hangups: UnixSignalsSequence, crawlerBox: CrawlerBox, schedule: Schedule) async {
         await withTaskCancellationHandler {
             for await _ in hangups.cancelOnGracefulShutdown() {
@@ -93,7 +101,7 @@ public struct CrawlerDaemon: Service {
                     do {
                         let crawler = try Crawler(config: config, logger: logger)
                         crawlerBox.replace(crawler)
-                        await schedule.update(feeds: config.feeds, defaultInterval: config.defaultIntervalSeconds)
+                        await schedule.update(feeds: config.feeds, policy: PollPolicy(config: config))
                         logger.notice("Configuration reloaded.", metadata: ["feeds": "\(config.feeds.count)"])
                     } catch {
                         logger.error("Reload failed; keeping the running configuration.", metadata: ["error": "\(error)"])
@@ -117,43 +125,50 @@ final class CrawlerBox: @unchecked Sendable {
     func replace(_ new: Crawler) { lock.withLock { crawler = new } }
 }
 
-/// When each feed is next due. Failures back off exponentially (interval × 2^failures, at most 24 h) with
-/// ±10% jitter so feeds on one host do not fire together.
+/// When each feed is next due: the due times `Crawler.refresh` computes (PollPolicy) and persists, loaded at
+/// start so a restart neither stampedes (overdue feeds are spread over the first minute) nor forgets.
 actor Schedule {
     private var feeds: [String: FeedConfig] = [:]
     private var nextDue: [String: Date] = [:]
-    private var failures: [String: Int] = [:]
-    private var defaultInterval: Int
+    private var failing = Set<String>()
+    private var policy: PollPolicy
+    /// Feeds being polled right now (never started twice at once).
+    private(set) var inFlight = Set<String>()
 
-    init(feeds: [FeedConfig], defaultInterval: Int) {
-        self.defaultInterval = defaultInterval
-        for feed in feeds where feed.enabled { self.feeds[feed.name] = feed }
+    init(feeds: [FeedConfig], persistedDue: [String: Date], policy: PollPolicy, now: Date = Date()) {
+        self.policy = policy
+        for feed in feeds where feed.enabled {
+            self.feeds[feed.name] = feed
+            nextDue[feed.name] = policy.startupDue(for: feed, persisted: persistedDue[feed.name], now: now,
+                                                   random: .random(in: 0..<1))
+        }
     }
 
     var feedCount: Int { feeds.count }
-    var failingCount: Int { failures.values.filter { $0 > 0 }.count }
+    var failingCount: Int { failing.count }
+    var inFlightCount: Int { inFlight.count }
 
-    func update(feeds newFeeds: [FeedConfig], defaultInterval: Int) {
-        self.defaultInterval = defaultInterval
+    /// Feeds added or changed are polled soon; removed ones are forgotten.
+    func update(feeds newFeeds: [FeedConfig], policy: PollPolicy, now: Date = Date()) {
+        self.policy = policy
         var updated: [String: FeedConfig] = [:]
         for feed in newFeeds where feed.enabled {
             updated[feed.name] = feed
-            if self.feeds[feed.name] != feed { nextDue[feed.name] = nil }  // new or changed: poll soon
+            if self.feeds[feed.name] != feed {
+                nextDue[feed.name] = policy.startupDue(for: feed, persisted: nil, now: now, random: .random(in: 0..<1))
+            }
         }
-        for name in self.feeds.keys where updated[name] == nil { nextDue[name] = nil; failures[name] = nil }
+        for name in self.feeds.keys where updated[name] == nil {
+            nextDue[name] = nil
+            failing.remove(name)
+        }
         self.feeds = updated
     }
-
-    /// Feeds being polled right now (never started twice at once).
-    private(set) var inFlight = Set<String>()
-    var inFlightCount: Int { inFlight.count }
-
-    var statusLine: String { "\(feeds.count) feeds, \(inFlight.count) polling, \(failingCount) failing" }
 
     /// The feeds due now, marked in flight until `completed`.
     func takeDue(now: Date) -> [FeedConfig] {
         let due = feeds.values.filter { !inFlight.contains($0.name) && (nextDue[$0.name] ?? .distantPast) <= now }
-            .sorted { $0.name < $1.name }
+            .sorted { (nextDue[$0.name] ?? .distantPast) < (nextDue[$1.name] ?? .distantPast) }
         for feed in due { inFlight.insert(feed.name) }
         return due
     }
@@ -161,13 +176,13 @@ actor Schedule {
     func completed(_ name: String, report: FeedRunReport, now: Date) {
         inFlight.remove(name)
         guard let feed = feeds[name] else { return }
-        let base = Double(feed.intervalSeconds ?? defaultInterval)
-        let failureCount = report.isFailure ? (failures[name] ?? 0) + 1 : 0
-        failures[name] = failureCount
-        let backedOff = min(base * pow(2, Double(failureCount)), max(base, 86_400))
-        let jitter = Double.random(in: 0.9...1.1)
-        nextDue[name] = now.addingTimeInterval(backedOff * jitter)
+        if report.isFailure { failing.insert(name) } else { failing.remove(name) }
+        nextDue[name] = report.nextDueAt
+            ?? now.addingTimeInterval(Double(feed.intervalSeconds ?? policy.defaultIntervalSeconds))
     }
+
+    /// The earliest due time, for status output.
+    var earliestDue: Date? { nextDue.values.min() }
 }
 
 /// `feedcrawler run`: runs the daemon in a ServiceGroup until SIGTERM/SIGINT.
