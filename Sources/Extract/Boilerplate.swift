@@ -21,6 +21,8 @@ public enum Boilerplate {
             if isPager(trimmed) { return "pager" }
             if isDeskInitials(trimmed) { return "desk initials" }
         }
+        if length <= 200, isChannelPrompt(lowered) { return "social/app prompt" }
+        if length <= 90, isCreditInParentheses(lowered) { return "credit line" }
         if lowered.hasPrefix("artikel ini telah tayang di") || lowered.hasPrefix("artikel ini sudah tayang di") {
             return "syndication footer"
         }
@@ -42,25 +44,30 @@ public enum Boilerplate {
         "baca juga", "baca:", "baca selengkapnya", "lihat juga", "simak juga", "simak video", "simak selengkapnya",
         "tonton juga", "tonton video", "saksikan video", "saksikan juga", "klik untuk baca", "jangan lewatkan",
         "scroll to continue with content", "scroll ke bawah untuk melanjutkan", "baca berita", "berita terkait:",
-        "[gambas:", "read also:", "read more:", "related:", "also read:",
+        "[gambas:", "read also:", "read more:", "related:", "also read:", "berita lain terkait", "berita terkait:",
+        "baca berita dengan sedikit iklan", "baca berita tanpa iklan", "* fakta atau hoaks", "simak breaking news",
+        "scroll untuk melanjutkan", "scroll untuk membaca", "scroll down to continue",
     ]
     static let creditPrefixes = [
         "pewarta:", "pewarta :", "editor:", "editor :", "reporter:", "reporter :", "penulis:", "penulis :",
         "kontributor:", "kontributor :", "pilihan editor:", "pilihan editor :", "laporan wartawan", "laporan reporter",
-        "penyunting:", "penyunting :", "redaktur:", "redaktur :",
+        "penyunting:", "penyunting :", "redaktur:", "redaktur :", "reporter magang", "sumber:", "sumber :",
+        "penulis dan editor", "fotografer:", "foto:",
     ]
     static let promptPrefixes = [
         "dapatkan berita", "dapatkan update", "dapatkan informasi", "ikuti berita", "ikuti kami", "ikuti saluran",
         "follow berita", "follow kami", "gabung ke", "gabung di", "bergabunglah", "download aplikasi",
         "unduh aplikasi", "klik di sini untuk", "klik disini untuk", "telusuri berita", "simak berita",
         "sign up for our newsletter", "subscribe to our newsletter", "download the app", "get the app",
+        "pilih saluran andalanmu", "update berita terkini", "cek berita dan artikel lainnya di google news",
     ]
     static let exactLines: Set<String> = [
         "advertisement", "iklan", "scroll to continue with content", "advertisement scroll to continue with content",
         "lihat juga", "baca juga", "tulis komentar anda", "follow", "share", "bagikan", "komentar",
         "video rekomendasi", "berita terkait", "rekomendasi", "terpopuler", "berita terkini", "berita terkini more",
         "sponsored", "ads", "artikel terkait", "topik terkait", "more", "selanjutnya", "sebelumnya",
-        "tutup", "loading", "memuat", "tags", "tag", "topik",
+        "tutup", "loading", "memuat", "tags", "tag", "topik", "halaman selanjutnya", "halaman berikutnya",
+        "baca selengkapnya", "lanjut baca", "simak videonya", "video pilihan", "video terkait",
     ]
     static let tailMarkers: Set<String> = [
         "lihat juga", "tulis komentar anda", "video rekomendasi", "berita terkait", "rekomendasi", "terpopuler",
@@ -72,16 +79,42 @@ public enum Boilerplate {
         var words = text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" })
         guard !words.isEmpty else { return false }
         var sawNumber = false
+        var numbers: [Int] = []
+        var sawNavigationWord = false
         let lead = words[0]
-        if lead == "halaman" || lead == "page" || lead == "hal" || lead == "hal." { words.removeFirst() }
+        if lead == "halaman" || lead == "page" || lead == "hal" || lead == "hal." { words.removeFirst(); sawNavigationWord = true }
         else if !(lead.allSatisfy(\.isNumber)) { return false }
         for word in words {
-            if word.allSatisfy(\.isNumber) { sawNumber = true; continue }
+            if word.allSatisfy(\.isNumber) {
+                sawNumber = true
+                numbers.append(Int(word.prefix(6)) ?? 0)
+                continue
+            }
+            sawNavigationWord = true
             if ["dari", "of", "selanjutnya", "sebelumnya", "next", "prev", "previous", "»", "«", "›", "‹", "berikutnya",
                 "...", "…", "all", "semua", "tampilkan"].contains(String(word)) { continue }
             return false
         }
-        return sawNumber
+        // A bare number ("14", a table cell) is not a pager; "1 2 3" (counting up from 1) or a page word is.
+        let counting = numbers.count >= 2 && numbers.first == 1 && zip(numbers, numbers.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        return sawNumber && (sawNavigationWord || counting)
+    }
+
+    /// "Ikuti saluran WhatsApp ...", "Follow Google News ...", "Gabung channel Telegram ...".
+    static func isChannelPrompt(_ lowered: String) -> Bool {
+        let places = ["google news", "whatsapp channel", "saluran whatsapp", "channel whatsapp", "telegram", "instagram",
+                      "youtube", "tiktok", "facebook", "twitter"]
+        let verbs = ["ikuti", "follow", "gabung", "join", "subscribe", "simak", "cek berita", "dapatkan", "langganan",
+                     "klik", "tonton"]
+        guard places.contains(where: { lowered.contains($0) }) else { return false }
+        return verbs.contains { lowered.hasPrefix($0) }
+    }
+
+    /// "(Tribunnews.com/Fahdi Fahlevi)", "(ANTARA/Fulan)", "(Kompas.com/X)" as a line of its own.
+    static func isCreditInParentheses(_ lowered: String) -> Bool {
+        guard lowered.hasPrefix("("), lowered.hasSuffix(")"), lowered.contains("/") else { return false }
+        return lowered.contains(".com") || lowered.contains(".id") || lowered.contains("antara")
+            || lowered.contains("foto") || lowered.contains("reuters") || lowered.contains("afp")
     }
 
     /// "(ian)", "(tim/tim)", "(lau/pta)", "(nug)" — the desk's initials ending a story.

@@ -84,7 +84,11 @@ import Testing
                       "Pewarta: Fulan", "Editor: Fulanah", "(ian)", "(tim/tim)", "(lau/pta)", "Halaman 1 2 3",
                       "Halaman 1/2", "Halaman 2 dari 3", "1 2 Tampilkan Semua",
                       "Dapatkan berita terkini dan kejutan menarik dari SINDOnews.com, Klik Disini",
-                      "Ikuti berita terkini dari Tribunnews di Google News", "Download aplikasi Kompas.com"])
+                      "Ikuti berita terkini dari Tribunnews di Google News", "Download aplikasi Kompas.com",
+                      "[Gambas:Video 20detik]", "Simak breaking news dan berita pilihan kami langsung di ponselmu.",
+                      "Follow Berita Okezone di Google News", "(Tribunnews.com/Fahdi Fahlevi)",
+                      "Pilihan Editor: Harga Beras Naik", "Scroll ke bawah untuk melanjutkan membaca",
+                      "Sumber: Reuters", "Halaman Selanjutnya"])
     func dropped(_ line: String) {
         #expect(Boilerplate.dropReason(line) != nil, "\(line)")
     }
@@ -92,7 +96,9 @@ import Testing
     @Test(arguments: ["WASHINGTON - Menteri Luar Negeri Amerika Serikat (AS) Antony Blinken dan koleganya.",
                       "Editor mana pun akan setuju bahwa tulisan ini panjang sekali dan berisi banyak hal.",
                       "Halaman depan koran itu memuat foto presiden.", "(AS) menolak tawaran itu",
-                      "The share price rose 3 percent on Monday.", "Advertisement revenue fell sharply this year."])
+                      "The share price rose 3 percent on Monday.", "Advertisement revenue fell sharply this year.",
+                      "Warga mengikuti kabar itu lewat Instagram dan bertanya kepada polisi setempat kemarin.",
+                      "(Dalam konteks ini, AS/NATO tidak terlibat langsung.)"])
     func kept(_ line: String) {
         #expect(Boilerplate.dropReason(line) == nil, "\(line)")
     }
