@@ -115,6 +115,71 @@ import TestSupport
         #expect(written.filter { $0.hasSuffix(".txt") }.count == 2)
     }
 
+    /// SystemCallFilter= and RestrictAddressFamilies= only fail at run time, under systemd. Instead, trace the
+    /// system calls of a real fetch and compare them with the filter's sets as systemd itself expands them.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: systemdAnalyze)
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")))
+    func fetchStaysInsideTheSystemCallFilterAndAddressFamilies() throws {
+        let origin = try TestOrigin(root: packageRoot.appendingPathComponent("Tests/Fixtures/sites"))
+        defer { origin.stop() }
+        let work = TemporaryDirectory("syscalls")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allowed_private_hosts = ["127.0.0.1"]
+            per_host_delay = "0ms"
+            [[feeds]]
+            name = "sindonews"
+            url = "\(origin.baseURL("sindonews"))/rss.xml"
+            """)
+        let trace = work.file("trace.log").path
+        let run = try runProcess(URL(fileURLWithPath: "/usr/bin/strace"),
+                                 ["-f", "-qq", "-o", trace, try feedcrawlerBinary().path, "fetch", "--config", config.path])
+        guard run.status == 0 else {
+            // ptrace may be forbidden in some sandboxes: then strace itself fails before the binary runs.
+            #expect(!FileManager.default.fileExists(atPath: "\(work.path)/spool"), "fetch failed: \(run.stderr)")
+            return
+        }
+        var used = Set<String>()
+        var families = Set<String>()
+        for line in try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n") {
+            // "1234 name(args) = result", "1234 <... name resumed>...", "1234 +++ exited ..."
+            let afterPID = line.drop { $0 != " " }.drop { $0 == " " }
+            guard let open = afterPID.firstIndex(of: "("), afterPID.first?.isLetter == true else { continue }
+            let name = String(afterPID[..<open])
+            used.insert(name)
+            if name == "socket" || name == "socketpair" {
+                families.insert(String(afterPID[afterPID.index(after: open)...].prefix { $0 != "," }))
+            }
+        }
+        #expect(used.contains("connect"), "the trace looks empty: \(used.sorted())")
+        let allowed = try Self.expandSyscallSet("@system-service")
+        let denied = try Self.expandSyscallSet("@privileged")
+        // SQLite chowns its journal files to the database's owner only when running as root; the service never is.
+        let ignoredAsRoot: Set<String> = getuid() == 0 ? ["fchown"] : []
+        #expect(used.subtracting(allowed).sorted() == [], "system calls outside @system-service")
+        #expect(used.intersection(denied).subtracting(ignoredAsRoot).sorted() == [], "system calls in ~@privileged")
+        #expect(families.subtracting(["AF_INET", "AF_INET6", "AF_UNIX"]).sorted() == [], "address families used")
+    }
+
+    /// The system calls of a systemd syscall set, nested sets expanded (`systemd-analyze syscall-filter`).
+    static func expandSyscallSet(_ name: String, seen: inout Set<String>) throws -> Set<String> {
+        guard seen.insert(name).inserted else { return [] }
+        let output = try runProcess(URL(fileURLWithPath: systemdAnalyze), ["syscall-filter", name]).stdout
+        var result = Set<String>()
+        for line in output.split(separator: "\n").dropFirst() {
+            let entry = line.trimmingCharacters(in: .whitespaces)
+            if entry.isEmpty || entry.hasPrefix("#") { continue }
+            if entry.hasPrefix("@") { result.formUnion(try expandSyscallSet(entry, seen: &seen)) } else { result.insert(entry) }
+        }
+        return result
+    }
+
+    static func expandSyscallSet(_ name: String) throws -> Set<String> {
+        var seen = Set<String>()
+        return try expandSyscallSet(name, seen: &seen)
+    }
+
     @Test func installScriptStagesBinaryUnitsConfigAndDirectories() throws {
         let stage = TemporaryDirectory("install")
         let binary = try feedcrawlerBinary().path
