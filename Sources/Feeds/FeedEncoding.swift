@@ -30,9 +30,11 @@ enum FeedEncoding {
         if label != nil && normalized == nil {
             throw FeedParseError(.badEncoding, "unusable charset label \"\(label!.prefix(40))\"")
         }
+        // A UTF-16/32 label on bytes that were not UTF-16/32 (those were transcoded before) is wrong.
+        let labelIsWide = normalized.map { $0.hasPrefix("UTF-16") || $0.lowercased().hasPrefix("utf-32") || $0.lowercased().hasPrefix("ucs") } ?? false
         if CharsetSniffer.isValidUTF8(body) {
             // Valid UTF-8; a label saying otherwise is wrong (or harmless, for ASCII-only bytes).
-        } else if normalized == nil || normalized == "UTF-8" || normalized == "windows-1252" {
+        } else if normalized == nil || normalized == "UTF-8" || normalized == "windows-1252" || labelIsWide {
             body = Windows1252.toUTF8(body)
         } else {
             // A legacy charset libxml2 decodes through iconv; make sure the label it sees is the one we chose.
@@ -92,11 +94,20 @@ enum FeedEncoding {
         return Array(text.utf8)
     }
 
-    /// The charset to hand libxml2's HTML parser: nil lets it sniff (BOM, <meta>, UTF-8 validity).
-    static func htmlEncoding(_ bytes: [UInt8], httpCharset: String?) -> String? {
-        guard let label = httpCharset.flatMap(CharsetSniffer.normalize) else { return nil }
-        if label != "UTF-8", CharsetSniffer.isValidUTF8(bytes), bytes.contains(where: { $0 >= 0x80 }) { return "UTF-8" }
-        return label
+    /// The bytes and charset to hand libxml2's HTML parser: the HTTP charset, else what the page says (BOM,
+    /// <meta>), with the same two corrections as for XML (valid UTF-8 wins over a legacy label; windows-1252 is
+    /// transcoded here, because iconv stops at its five undefined bytes and libxml2 then prints to stderr).
+    static func prepareHTML(_ bytes: [UInt8], httpCharset: String?) -> (bytes: [UInt8], encoding: String) {
+        var label = httpCharset.flatMap(CharsetSniffer.normalize) ?? CharsetSniffer.sniffHTML(bytes)
+        let hasUTF16BOM = bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF])
+        if label.hasPrefix("UTF-16") {
+            if hasUTF16BOM { return (bytes, label) }
+            label = "UTF-8"  // a UTF-16 label on 8-bit bytes: browsers read such pages as UTF-8 too
+        }
+        let isUTF8 = CharsetSniffer.isValidUTF8(bytes)
+        if isUTF8 && (label == "UTF-8" || bytes.contains(where: { $0 >= 0x80 })) { return (bytes, "UTF-8") }
+        if label == "windows-1252" || label == "UTF-8" { return (isUTF8 ? bytes : Windows1252.toUTF8(bytes), "UTF-8") }
+        return (bytes, label)
     }
 
     struct Declaration {

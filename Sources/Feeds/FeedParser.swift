@@ -222,8 +222,9 @@ public enum FeedParser {
     // MARK: HTML
 
     private static func parseHTML(_ bytes: [UInt8], url: String, charset: String?) throws(FeedParseError) -> Document {
+        let prepared = FeedEncoding.prepareHTML(bytes, httpCharset: charset)
         do {
-            return try Document.parseHTML(bytes, url: url, encoding: FeedEncoding.htmlEncoding(bytes, httpCharset: charset))
+            return try Document.parseHTML(prepared.bytes, url: url, encoding: prepared.encoding)
         } catch {
             switch error {
             case .tooLarge: throw FeedParseError(.tooLarge, "the page is too large to parse")
