@@ -63,6 +63,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // Issue 5's benchmark (Scripts/bench-dedup): dedup quality on the evaluation set, index speed and size.
+        .executableTarget(name: "feedcrawler-bench-dedup", dependencies: ["Dedup", "Store", "Spool"],
+                          swiftSettings: strictSettings),
+
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "LibXML2Tests", dependencies: ["LibXML2"], swiftSettings: strictSettings),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "TestSupport"], swiftSettings: strictSettings),

@@ -3,8 +3,10 @@
 // reporting itself).
 //
 // - `exact`: SHA-256 of the normalised word sequence, for "same text, different wrapper".
-// - `simHash`: SimHash-64 over word shingles, for "same text, a paragraph dropped or a word fixed". Compare
-//   with `hammingDistance`; the threshold is chosen by measurement in issue 5 (not here).
+// - `minHash`: MinHash over word shingles, for "same text, a paragraph dropped or a word fixed" (stage 4; see
+//   MinHash.swift for why MinHash and the measured threshold).
+// - `simHash`: SimHash-64 over word shingles; kept for comparison in the benchmark (and stored), not used to
+//   decide.
 // Both are stable across machines: no seeded hashing.
 
 public struct BodyFingerprint: Sendable, Equatable {
@@ -12,14 +14,17 @@ public struct BodyFingerprint: Sendable, Equatable {
     public let exact: String
     /// SimHash-64 of the normalised text's word shingles.
     public let simHash: UInt64
+    /// MinHash of the normalised text's word shingles: what stage 4 (near-duplicate) compares.
+    public let minHash: MinHashSignature
     /// Words after normalisation (0 means: nothing to compare; callers should not dedup on it).
     public let wordCount: Int
 
-    /// Computes both fingerprints with one normalisation pass.
+    /// Computes every fingerprint with one normalisation pass.
     public init(paragraphs: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
         let words = Self.normalizedWords(paragraphs)
         exact = Self.exactHash(words)
         simHash = Self.simHash(words: words, shingleSize: shingleSize)
+        minHash = MinHashSignature(words: words, shingleSize: shingleSize)
         wordCount = words.count
     }
 
@@ -45,10 +50,12 @@ public struct BodyFingerprint: Sendable, Equatable {
     /// and digits (everything else is a separator).
     public static func normalizedWords(_ paragraphs: [String]) -> [String] {
         var kept: [String] = []
-        for (index, paragraph) in paragraphs.enumerated() {
+        for paragraph in paragraphs {
             var text = paragraph
             if isBoilerplate(text) || isDateLine(text) { continue }
-            if index < 3 { text = stripDateline(text) }
+            // The dateline opens the first reporting paragraph; bylines, captions and chrome lines before it
+            // vary between copies, so count kept paragraphs, not positions in the page.
+            if kept.count < 2 { text = stripDateline(text) }
             text = stripDeskInitials(text)
             kept.append(text)
         }
@@ -75,6 +82,11 @@ public struct BodyFingerprint: Sendable, Equatable {
         "penulis:", "penulis :", "reporter:", "reporter :", "kontributor:", "sumber:", "sumber :", "copyright ©",
         "copyright (c)", "© copyright", "laporan wartawan", "laporan reporter", "pilihan editor", "advertisement",
         "scroll to continue with content", "ikuti berita", "dapatkan berita", "klik untuk baca",
+        // Added for issue 5 (seen on tribunnews, kompas, antaranews, detik, sindonews copies):
+        "baca berita", "dapatkan update", "simak breaking news", "laporan koresponden", "penyunting:",
+        "penyunting :", "fotografer:", "oleh:", "oleh :", "video editor:", "(cnn indonesia", "ikuti kami",
+        "follow us", "lihat berita", "berita terkait", "artikel terkait", "halaman selanjutnya", "tonton video",
+        "copyright ",
     ]
 
     static func isBoilerplate(_ paragraph: String) -> Bool {
@@ -120,7 +132,8 @@ public struct BodyFingerprint: Sendable, Equatable {
         return String(paragraph[range.upperBound...])
     }
 
-    /// Removes desk initials at the end: "(ian)", "(tim/tim)", "(nds/krs)", "(ant)".
+    /// Removes desk initials and credit tags at the end: "(ian)", "(tim/tim)", "(nds/krs)", "(ant)",
+    /// "(Tribunnews.com/Fahdi)", "(Kompas.com)". Keeps content in parentheses: "(RI)", "(30/7/2022)".
     static func stripDeskInitials(_ paragraph: String) -> String {
         var text = Substring(paragraph)
         while text.last?.isWhitespace == true { text = text.dropLast() }
@@ -130,7 +143,10 @@ public struct BodyFingerprint: Sendable, Equatable {
         let initials = !parts.isEmpty && parts.count <= 4 && parts.allSatisfy { part in
             (1...5).contains(part.count) && part.allSatisfy { $0.isLetter && $0.isLowercase }
         }
-        return initials ? String(text[..<open]) : paragraph
+        let lowerInner = inner.lowercased()
+        let credit = inner.count <= 60 && [".com", ".co.id", ".id/", "antara"].contains { lowerInner.contains($0) }
+            && !inner.contains { $0.isNumber }
+        return initials || credit ? String(text[..<open]) : paragraph
     }
 
     // MARK: - Hashes

@@ -1,0 +1,141 @@
+// Stage 4 of dedup: MinHash over word shingles of the normalised body, with an LSH band index.
+//
+// Why MinHash and not the SimHash-64 also in BodyFingerprint (measured by Scripts/bench-dedup on
+// Tests/Fixtures/dedup-eval): a syndicated copy that lost a few paragraphs sits ~8-16 SimHash bits away from
+// its original, where unrelated texts also start to appear at a million stored fingerprints (a random pair
+// is within 16 bits with probability ~1e-4, i.e. ~100 false hits per lookup), and no band index on 64 bits
+// finds pairs that far apart without reading thousands of candidates. MinHash estimates the shingle overlap
+// itself; its LSH bands find pairs with overlap >= ~0.5 almost surely while unrelated texts (overlap ~0)
+// practically never share a band, so a lookup reads a handful of rows.
+//
+// Stability: every hash here is fixed (FNV-1a + SplitMix64, constants below): the same text gives the same
+// signature on any machine and in any release, so signatures stored in the state database stay comparable.
+
+/// A MinHash signature: for each of `permutations` hash functions, the minimum over the text's distinct
+/// word shingles.
+public struct MinHashSignature: Sendable, Equatable {
+    /// Hash functions per signature. 64 gives a Jaccard estimate with standard deviation <= 0.0625.
+    public static let permutations = 64
+
+    /// One 32-bit minimum per hash function (`permutations` values); empty for an empty text.
+    public let values: [UInt32]
+    /// Distinct shingles the text has (the set size MinHash samples from).
+    public let shingleCount: Int
+
+    /// - Parameters:
+    ///   - words: normalised words (BodyFingerprint.normalizedWords).
+    ///   - shingleSize: words per shingle (texts shorter than that are one shingle).
+    public init(words: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
+        guard !words.isEmpty else {
+            values = []
+            shingleCount = 0
+            return
+        }
+        let size = max(1, min(shingleSize, words.count))
+        var shingles = Set<UInt64>()
+        shingles.reserveCapacity(words.count)
+        for start in 0...(words.count - size) {
+            var hash = StableHash()
+            for offset in 0..<size {
+                if offset > 0 { hash.combine(0x20) }
+                hash.combine(words[start + offset])
+            }
+            shingles.insert(hash.finalized)
+        }
+        var minima = [UInt32](repeating: .max, count: Self.permutations)
+        for shingle in shingles {
+            for index in 0..<Self.permutations {
+                // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
+                // well-distributed ones of a product mod 2^64.
+                let permuted = UInt32(truncatingIfNeeded: (shingle &* Self.multipliers[index] &+ Self.addends[index]) >> 32)
+                if permuted < minima[index] { minima[index] = permuted }
+            }
+        }
+        values = minima
+        shingleCount = shingles.count
+    }
+
+    /// The stored form: the low 8 bits of each value (b-bit minwise hashing, b = 8; 64 bytes). Enough to
+    /// estimate the overlap; see `estimatedJaccard(_:_:)`.
+    public var compact: [UInt8] { values.map { UInt8(truncatingIfNeeded: $0) } }
+
+    /// Jaccard similarity estimated from two compact signatures: the fraction of equal bytes, corrected for
+    /// the 1/256 chance that two different minima share their low byte. 0 when either is empty or they differ
+    /// in length.
+    public static func estimatedJaccard(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        guard !a.isEmpty, a.count == b.count else { return 0 }
+        var equal = 0
+        for index in a.indices where a[index] == b[index] { equal += 1 }
+        let chance = 1.0 / 256
+        return max(0, (Double(equal) / Double(a.count) - chance) / (1 - chance))
+    }
+
+    /// Containment of the smaller text in the larger, |A ∩ B| / min(|A|, |B|), from a Jaccard estimate and
+    /// the two set sizes (|A ∩ B| = J (|A| + |B|) / (1 + J)). A copy that lost paragraphs keeps containment
+    /// near 1 where its Jaccard drops.
+    public static func estimatedContainment(jaccard: Double, shingles a: Int, _ b: Int) -> Double {
+        guard a > 0, b > 0 else { return 0 }
+        let intersection = jaccard * Double(a + b) / (1 + jaccard)
+        return min(1, intersection / Double(min(a, b)))
+    }
+
+    /// LSH band keys: band i hashes values [i*rows, (i+1)*rows). Two texts with Jaccard J share at least one
+    /// key with probability 1 - (1 - J^rows)^bands. Each key is `band << 28 | 28 hash bits`, so it fits a
+    /// 4-byte SQLite integer for up to 8 bands; unrelated keys collide with probability 2^-28 per band.
+    public func bandKeys(bands: Int, rows: Int) -> [Int64] {
+        guard !values.isEmpty, bands > 0, rows > 0, bands * rows <= values.count else { return [] }
+        return (0..<bands).map { band in
+            var hash = StableHash()
+            for value in values[(band * rows)..<((band + 1) * rows)] {
+                for shift in stride(from: 0, to: 32, by: 8) { hash.combine(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+            }
+            return Int64(band) << 28 | Int64(hash.finalized & 0x0FFF_FFFF)
+        }
+    }
+
+    /// Fixed odd multipliers and addends (SplitMix64 outputs of 1...64 and 101...164): part of the stored
+    /// format, never change them.
+    static let multipliers: [UInt64] = (1...UInt64(permutations)).map { splitMix($0) | 1 }
+    static let addends: [UInt64] = (101...UInt64(100 + permutations)).map { splitMix($0) }
+
+    static func splitMix(_ seed: UInt64) -> UInt64 {
+        var z = seed &* 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// How stage 4 decides, in one value the pipeline, the store and the benchmark share. The defaults are the
+/// measured choice (docs in Scripts/bench-dedup's output and the issue 5 report).
+public struct NearDuplicatePolicy: Sendable, Equatable {
+    /// LSH bands and rows per band (bands * rows <= MinHashSignature.permutations).
+    public var bands: Int
+    public var rows: Int
+    /// A candidate is a duplicate when the estimated Jaccard similarity of the shingle sets is at least this.
+    public var threshold: Double
+    /// Texts with fewer distinct shingles are not compared: a two-sentence brief overlaps another by chance.
+    public var minimumShingles: Int
+
+    public init(bands: Int = 8, rows: Int = 2, threshold: Double = 0.3, minimumShingles: Int = 30) {
+        self.bands = bands
+        self.rows = rows
+        self.threshold = threshold
+        self.minimumShingles = minimumShingles
+    }
+
+    public static let `default` = NearDuplicatePolicy()
+
+    /// The similarity this policy thresholds: the estimated Jaccard similarity of the two shingle sets.
+    /// (Containment was measured too: it forgives dropped paragraphs better, but its estimate from 64 bytes
+    /// blows up chance agreement when one text is much shorter than the other; see the benchmark's curves.)
+    public func similarity(_ a: [UInt8], shingles aCount: Int, _ b: [UInt8], shingles bCount: Int) -> Double {
+        MinHashSignature.estimatedJaccard(a, b)
+    }
+
+    /// True when both texts are long enough to compare and similar enough to be one article.
+    public func isDuplicate(_ a: [UInt8], shingles aCount: Int, _ b: [UInt8], shingles bCount: Int) -> Bool {
+        aCount >= minimumShingles && bCount >= minimumShingles
+            && similarity(a, shingles: aCount, b, shingles: bCount) >= threshold
+    }
+}
