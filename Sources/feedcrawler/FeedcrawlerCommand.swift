@@ -20,7 +20,7 @@ struct FeedcrawlerCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             FetchCommand.self, RunCommand.self, CheckConfigCommand.self, ExtractCommand.self,
-            ParseFeedCommand.self, ImportOPMLCommand.self,
+            ParseFeedCommand.self, ImportOPMLCommand.self, StatusCommand.self,
         ]
     )
 

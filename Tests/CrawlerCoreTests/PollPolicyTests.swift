@@ -73,12 +73,16 @@ struct PollPolicyTests {
         #expect(abs(high - 660) < 0.01)
     }
 
-    @Test func restartKeepsFutureDueTimesAndSpreadsOverdueOnesOverAMinute() {
+    @Test func restartKeepsFutureDueTimesAndSpreadsOverdueOnesByFeedCountUpToAMinute() {
         let future = now.addingTimeInterval(300)
-        #expect(policy.startupDue(for: feed, persisted: future, now: now, random: 0.5) == future)
-        let overdue = policy.startupDue(for: feed, persisted: now.addingTimeInterval(-3600), now: now, random: 0.5)
+        #expect(policy.startupDue(for: feed, persisted: future, now: now, random: 0.5, feedCount: 10_000) == future)
+        let overdue = policy.startupDue(for: feed, persisted: now.addingTimeInterval(-3600), now: now, random: 0.5,
+                                        feedCount: 10_000)
         #expect(overdue == now.addingTimeInterval(30))
-        let never = policy.startupDue(for: feed, persisted: nil, now: now, random: 0.999)
+        let never = policy.startupDue(for: feed, persisted: nil, now: now, random: 0.999, feedCount: 10_000)
         #expect(never.timeIntervalSince(now) < 60)
+        // A handful of feeds start at once (50 ms each), not over a minute.
+        let few = policy.startupDue(for: feed, persisted: nil, now: now, random: 0.999, feedCount: 3)
+        #expect(few.timeIntervalSince(now) < 0.15)
     }
 }

