@@ -104,6 +104,9 @@ public struct Extractor: Sendable {
         let defaultOffset = rule?.utcOffsetSeconds ?? (indonesianSite ? 7 * 3600 : nil)
 
         let title = chooseTitle(page: page, document: document, rule: rule, siteName: siteName, host: host)
+        // Rule fields are read before the rule's removals change the document.
+        let ruleAuthor = rule.flatMap { ruleAuthorText(document: document, rule: $0) }
+        let ruleDateValue = rule.flatMap { self.ruleDate(document: document, rule: $0, offset: defaultOffset) }
 
         // Body: the site rule, then the generic scorer.
         var paragraphs: [String] = []
@@ -197,6 +200,12 @@ public struct Extractor: Sendable {
                     reporter = paragraph[paragraph.index(after: comma)...].trimmingCharacters(in: " ")
                 }
             }
+            if reporter == nil, paragraph.utf8.count < 160,
+               lowered.hasPrefix("pewarta:") || lowered.hasPrefix("pewarta :") || lowered.hasPrefix("reporter:")
+                || lowered.hasPrefix("penulis:") {
+                let cleaned = Self.cleanAuthor(paragraph)
+                if !cleaned.isEmpty { reporter = cleaned }
+            }
             if lines.count >= 2, !extraTails.isEmpty, paragraph.utf8.count <= 120,
                extraTails.contains(lowered.trimmingPunctuationAndSpaces()) {
                 steps?.append(ExplainEntry(action: "cut", node: "line", reason: "site rule tail marker: \(paragraph.prefix(40))",
@@ -248,10 +257,10 @@ public struct Extractor: Sendable {
         metadata.image = resolve(page.first("og:image", "twitter:image", "twitter:image:src") ?? page.jsonLD.image, base: url)
         metadata.section = page.first("article:section") ?? page.jsonLD.section
         metadata.language = language0 ?? Language.detect(lines)
-        metadata.published = publishedDate(page: page, document: document, rule: rule, offset: defaultOffset) ?? displayDate
+        metadata.published = ruleDateValue ?? publishedDate(page: page, offset: defaultOffset) ?? displayDate
             ?? page.dateTexts.lazy.compactMap { DisplayDates.parse($0, defaultOffset: defaultOffset) }.first
         metadata.modified = modifiedDate(page: page, offset: defaultOffset)
-        metadata.author = chooseAuthor(page: page, document: document, rule: rule, byline: byline, reporter: reporter,
+        metadata.author = chooseAuthor(page: page, ruleAuthor: ruleAuthor, byline: byline, reporter: reporter,
                                        siteName: siteName)
         var tags = page.meta["article:tag"] ?? []
         if tags.isEmpty { tags = page.jsonLD.keywords }
@@ -359,16 +368,29 @@ public struct Extractor: Sendable {
             .replacingOccurrences(of: "&gt;", with: ">")
     }
 
-    private func publishedDate(page: PageMetadata, document: Document, rule: SiteRule?, offset: Int?) -> ZonedDate? {
-        if let rule {
-            for selector in rule.date {
-                if let xpath = Selector.xpath(selector), let node = document.select(xpath).first {
-                    if let machine = node.attribute("datetime") ?? node.attribute("content"),
-                       let date = DisplayDates.parseISO(machine, defaultOffset: offset) { return date }
-                    if let date = DisplayDates.parse(collapseWhitespace(node.textContent), defaultOffset: offset) { return date }
-                }
+    private func ruleDate(document: Document, rule: SiteRule, offset: Int?) -> ZonedDate? {
+        for selector in rule.date {
+            if let xpath = Selector.xpath(selector), let node = document.select(xpath).first {
+                if let machine = node.attribute("datetime") ?? node.attribute("content"),
+                   let date = DisplayDates.parseISO(machine, defaultOffset: offset) { return date }
+                if let date = DisplayDates.parse(collapseWhitespace(node.textContent), defaultOffset: offset) { return date }
             }
         }
+        return nil
+    }
+
+    private func ruleAuthorText(document: Document, rule: SiteRule) -> String? {
+        for selector in rule.author {
+            if let xpath = Selector.xpath(selector) {
+                let names = document.select(xpath).map { collapseWhitespace($0.attribute("content") ?? $0.textContent) }
+                    .filter { !$0.isEmpty }
+                if !names.isEmpty { return names.joined(separator: ", ") }
+            }
+        }
+        return nil
+    }
+
+    private func publishedDate(page: PageMetadata, offset: Int?) -> ZonedDate? {
         let machine = [page.jsonLD.datePublished, page.first("article:published_time", "og:published_time",
                        "datepublished", "pubdate", "publishdate", "publish-date", "dc.date.issued", "dc.date",
                        "dcterms.created", "sailthru.date", "parsely-pub-date", "date", "content_publisheddate"),
@@ -393,21 +415,14 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    private func chooseAuthor(page: PageMetadata, document: Document, rule: SiteRule?, byline: String?, reporter: String?,
+    private func chooseAuthor(page: PageMetadata, ruleAuthor: String?, byline: String?, reporter: String?,
                               siteName: String?) -> String? {
         var candidates: [String] = []
-        if let rule {
-            for selector in rule.author {
-                if let xpath = Selector.xpath(selector) {
-                    let names = document.select(xpath).map { collapseWhitespace($0.attribute("content") ?? $0.textContent) }
-                        .filter { !$0.isEmpty }
-                    if !names.isEmpty { candidates.append(names.joined(separator: ", ")); break }
-                }
-            }
-        }
+        if let ruleAuthor { candidates.append(ruleAuthor) }
         if let reporter { candidates.append(reporter) }
         if !page.jsonLD.authors.isEmpty { candidates.append(page.jsonLD.authors.joined(separator: ", ")) }
-        if let meta = page.first("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl") {
+        if let meta = page.first("author", "article:author", "content_author", "parsely-author", "sailthru.author",
+                                 "dc.creator", "byl") {
             candidates.append(meta)
         }
         if let itemprop = page.itempropDates["author"] { candidates.append(itemprop) }
@@ -429,12 +444,26 @@ public struct Extractor: Sendable {
             text = String(text[text.index(after: text.firstIndex(of: ":")!)...])
             if let slash = text.range(of: "/") { text = String(text[..<slash.lowerBound]) }
         }
-        for prefix in ["by ", "oleh ", "oleh:", "penulis:", "penulis :", "reporter:", "reporter :", "written by "]
+        for prefix in ["by ", "oleh ", "oleh:", "penulis:", "penulis :", "reporter:", "reporter :", "written by ",
+                       "pewarta:", "pewarta :"]
         where text.lowercased().hasPrefix(prefix) {
             text = String(text.dropFirst(prefix.count))
             break
         }
-        if let editor = text.range(of: " Editor:", options: .caseInsensitive) { text = String(text[..<editor.lowerBound]) }
+        // The editor and the copyright line follow the reporter, sometimes glued on ("…WardyahEditor: …").
+        for marker in ["editor:", "editor :", "copyright", "©"] {
+            if let found = text.range(of: marker, options: .caseInsensitive), found.lowerBound > text.startIndex {
+                text = String(text[..<found.lowerBound])
+            }
+        }
+        // "Dwi Rahmawan - detikNews", "Fulan - Tribunnews.com": the outlet after the name.
+        if let dash = text.range(of: " - ", options: .backwards) {
+            let outlet = text[dash.upperBound...].lowercased()
+            if !outlet.contains(" ") && (outlet.hasPrefix("detik") || outlet.hasSuffix(".com") || outlet.hasSuffix(".id")
+                                         || outlet.hasSuffix(".co")) {
+                text = String(text[..<dash.lowerBound])
+            }
+        }
         return text.trimmingCharacters(in: " ,|-")
     }
 

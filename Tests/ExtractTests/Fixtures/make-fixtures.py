@@ -172,3 +172,165 @@ write("tribunnews-seed-two-pages", {"source.html": tribun_page(body2[:split_at],
     "must_not_contain": ["Baca juga", "ADVERTISEMENT", "Halaman 1/2", "Sesuai Minatmu", "Berita Terkait", "Whiesa"],
 })
 print("ok")
+
+# ---------------------------------------------------------------- hand-written outlet shapes (synthetic text)
+def story(lead, paras):
+    return [lead] + paras
+
+detik_title = "Polisi Tutup Sementara Jalan Gatot Subroto karena Pipa Air Bocor"
+detik_paras = story("Jakarta - Polda Metro Jaya menutup sementara satu lajur Jalan Gatot Subroto, Jakarta Selatan, setelah pipa air bersih di bawah jalan itu bocor pada Kamis pagi.", [
+    "Kepala Subdirektorat Pengamanan dan Keselamatan mengatakan genangan setinggi sepuluh sentimeter membuat kendaraan melambat sejak pukul 05.30 WIB.",
+    "\"Kami alihkan arus ke jalur lambat sampai petugas PAM selesai menambal pipa,\" ujarnya kepada wartawan di lokasi.",
+    "Perbaikan diperkirakan rampung dalam enam jam. Pengendara diminta memakai jalur alternatif melalui Jalan Rasuna Said dan Jalan Kuningan.",
+    "Petugas juga memasang rambu dan kerucut lalu lintas sepanjang dua ratus meter untuk mencegah kecelakaan di sekitar titik kebocoran.",
+])
+detik_url = "https://news.detik.com/berita/d-7001234/polisi-tutup-sementara-jalan-gatot-subroto-karena-pipa-air-bocor"
+city, rest = detik_paras[0].split(" - ", 1)
+detik_body = f"""<strong>{city}</strong> - {e(rest)}<br><br>
+<p>{e(detik_paras[1])}</p>
+<div class="parallaxindetail scrollpage"><div class="ads-scrollpage-container">ADVERTISEMENT</div><p>SCROLL TO CONTINUE WITH CONTENT</p></div>
+<p>{e(detik_paras[2])}</p>
+<table class="linksisip"><tr><td><div class="lihatjg"><strong>Baca juga:</strong> <a href="https://news.detik.com/berita/d-7001200/banjir">Banjir Rendam Kemang</a></div></td></tr></table>
+<p>{e(detik_paras[3])}</p>
+<p>[Gambas:Video 20detik]</p>
+<p>{e(detik_paras[4])}</p>
+<p><strong>Simak juga video 'Pipa Bocor, Jalan Tergenang':</strong></p>
+<p><strong>(tim/tim)</strong></p>"""
+detik_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{e(detik_title)}</title>
+<meta property="og:title" content="{e(detik_title)}"><meta property="og:site_name" content="detiknews">
+<meta name="author" content="Dwi Rahmawan">
+<link rel="canonical" href="{detik_url}">
+</head><body>
+<header class="header"><nav><a href="https://news.detik.com/">detikNews</a> <a href="https://news.detik.com/berita">Berita</a> <a href="https://news.detik.com/daerah">Daerah</a></nav></header>
+<article class="detail">
+<h1 class="detail__title">{e(detik_title)}</h1>
+<div class="detail__author">Dwi Rahmawan - detikNews</div>
+<div class="detail__date">Kamis, 23 Jul 2026 14:35 WIB</div>
+<div class="detail__media"><figure><img src="https://akcdn.detik.net.id/x.jpg"><figcaption>Ilustrasi genangan di jalan (Foto: detik)</figcaption></figure></div>
+<div class="detail__body itp_bodycontent_wrapper"><div class="detail__body-text itp_bodycontent">
+{detik_body}
+</div>
+<div class="detail__body-tag"><a href="/tag/jakarta">jakarta</a> <a href="/tag/pipa-bocor">pipa bocor</a></div>
+</div>
+</article>
+<div class="box cb-mostpop"><h2>Berita Terpopuler</h2><ul><li><a href="/a">Harga BBM Turun</a></li><li><a href="/b">Jadwal KRL Berubah</a></li></ul></div>
+<footer><a href="/redaksi">Redaksi</a> <a href="/pedoman">Pedoman Media Siber</a></footer>
+</body></html>
+"""
+write("detik-gambas-scroll-initials", {"source.html": detik_page}, spool(detik_title, detik_paras), {
+    "url": detik_url, "result": "article", "title": detik_title, "published": "2026-07-23T14:35:00+07:00",
+    "dateline": "Jakarta -", "author": "Dwi Rahmawan", "language": "id", "generic_too": True,
+    "must_not_contain": ["ADVERTISEMENT", "SCROLL TO CONTINUE", "Gambas", "Baca juga", "Simak juga", "(tim/tim)"],
+})
+
+kompas_title = "Pemkot Bogor Buka 12 Titik Vaksinasi Gratis Akhir Pekan Ini"
+kompas_paras = story("BOGOR, KOMPAS.com - Pemerintah Kota Bogor membuka 12 titik vaksinasi gratis bagi warga pada Sabtu dan Minggu pekan ini.", [
+    "Kepala Dinas Kesehatan Kota Bogor mengatakan setiap titik melayani hingga 300 orang per hari dengan pendaftaran di lokasi.",
+    "\"Warga cukup membawa KTP atau kartu keluarga. Tidak perlu mendaftar daring lebih dulu,\" katanya, Jumat.",
+    "Vaksinasi digelar di puskesmas, balai warga, dan dua pusat perbelanjaan yang bekerja sama dengan pemerintah kota.",
+    "Dinas Kesehatan menargetkan cakupan dosis lanjutan mencapai 70 persen sebelum akhir bulan depan.",
+])
+kompas_url = "https://regional.kompas.com/read/2022/07/30/08060061/pemkot-bogor-buka-12-titik-vaksinasi-gratis-akhir-pekan-ini"
+kompas_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{e(kompas_title)} Halaman all - Kompas.com</title>
+<meta property="og:title" content="{e(kompas_title)}">
+<meta name="content_PublishedDate" content="2022-07-30 08:06:00">
+<meta name="content_author" content="Ardito Ramadhan">
+<link rel="canonical" href="{kompas_url}">
+</head><body>
+<div class="header"><a href="https://www.kompas.com/">Kompas.com</a><ul class="nav"><li><a href="/news">News</a></li><li><a href="/regional">Regional</a></li></ul></div>
+<div class="read">
+<h1 class="read__title">{e(kompas_title)}</h1>
+<div class="read__time">Kompas.com - 30/07/2022, 08:06 WIB</div>
+<div class="read__credit"><div class="credit-title-name">Ardito Ramadhan</div>, <span>Editor: Fulan Fulani</span></div>
+<div class="read__content"><div class="clearfix">
+<p><strong>BOGOR, KOMPAS.com</strong> - {e(kompas_paras[0].split(" - ", 1)[1])}</p>
+<p>{e(kompas_paras[1])}</p>
+<p><strong>Baca juga: <a href="https://regional.kompas.com/read/2022/07/29/x">Stok Vaksin Kota Bogor Aman hingga September</a></strong></p>
+<p>{e(kompas_paras[2])}</p>
+<p>{e(kompas_paras[3])}</p>
+<div class="inject-baca-juga"><a href="/y">Baca juga: Antrean Vaksinasi Mengular</a></div>
+<p>{e(kompas_paras[4])}</p>
+<p>Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses berita Kompas.com WhatsApp Channel : <a href="https://www.whatsapp.com/channel/x">https://www.whatsapp.com/channel/x</a>. Pastikan kamu sudah install aplikasi WhatsApp ya.</p>
+</div></div>
+<div class="paging"><a href="{kompas_url}?page=all">Halaman all</a></div>
+</div>
+<div class="most"><h3>Terpopuler</h3><ul><li><a href="/z1">Gempa Guncang Garut</a></li><li><a href="/z2">Tol Cipali Macet</a></li></ul></div>
+</body></html>
+"""
+write("kompas-date-without-zone", {"source.html": kompas_page}, spool(kompas_title, kompas_paras), {
+    "url": kompas_url, "result": "article", "title": kompas_title, "published": "2022-07-30T08:06:00+07:00",
+    "dateline": "BOGOR, KOMPAS.com -", "author": "Ardito Ramadhan", "language": "id", "generic_too": True,
+    "must_not_contain": ["Baca juga", "WhatsApp", "Halaman all", "Terpopuler"],
+})
+
+antara_title = "Pelabuhan Makassar tambah dua dermaga untuk kapal penumpang"
+antara_paras = story("Makassar (ANTARA) - PT Pelabuhan Indonesia menambah dua dermaga khusus kapal penumpang di Pelabuhan Soekarno-Hatta Makassar untuk mengurai antrean saat musim mudik.", [
+    "General Manager pelabuhan mengatakan kedua dermaga itu dapat melayani kapal berukuran hingga 15.000 gross ton secara bersamaan.",
+    "\"Dengan tambahan ini waktu tunggu kapal di luar pelabuhan bisa dipangkas hingga separuhnya,\" ujarnya di Makassar, Senin.",
+    "Pembangunan dermaga memakan waktu sepuluh bulan dengan anggaran sekitar Rp240 miliar dari kas perusahaan.",
+])
+antara_url = "https://makassar.antaranews.com/berita/512345/pelabuhan-makassar-tambah-dua-dermaga-untuk-kapal-penumpang"
+antara_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{e(antara_title)} - ANTARA News Makassar</title>
+<meta property="og:title" content="{e(antara_title)}">
+</head><body>
+<div class="top-nav"><a href="/">ANTARA Makassar</a> <a href="/terkini">Terkini</a> <a href="/ekonomi">Ekonomi</a></div>
+<div class="wrap__article-detail">
+<h1 class="wrap__article-detail-title">{e(antara_title)}</h1>
+<ul class="list-inline"><li class="list-inline-item mr-2">Ekonomi</li><li class="list-inline-item mr-2"><span class="article-date">Senin, 17 Agu 2026 10:00 WITA</span></li></ul>
+<div class="wrap__article-detail-content post-content">
+{e(antara_paras[0])}<br><br>{e(antara_paras[1])}<br><br>
+<span class="baca-juga"><b>Baca juga:</b> <a href="/berita/512300/x">Arus mudik laut diprediksi naik</a></span><br><br>
+{e(antara_paras[2])}<br><br>{e(antara_paras[3])}<br><br>
+<p class="text-muted mt-2 small">Pewarta: Nur Suhra Wardyah<br>Editor: Redaktur Daerah<br>COPYRIGHT © ANTARA 2026</p>
+</div></div>
+<div class="widget"><h4>Berita Terkait</h4><ul><li><a href="/a">Kapal cepat baru beroperasi</a></li></ul></div>
+</body></html>
+"""
+write("antara-wita-footer", {"source.html": antara_page}, spool(antara_title, antara_paras), {
+    "url": antara_url, "result": "article", "title": antara_title, "published": "2026-08-17T10:00:00+08:00",
+    "dateline": "Makassar (ANTARA) -", "author": "Nur Suhra Wardyah", "language": "id", "generic_too": True,
+    "must_not_contain": ["Pewarta", "Editor", "COPYRIGHT", "Baca juga"],
+})
+
+tempo_title = "Harga Cabai di Pasar Beringharjo Turun Jelang Akhir Bulan"
+tempo_paras = story("TEMPO.CO, Yogyakarta - Harga cabai rawit di Pasar Beringharjo, Yogyakarta, turun menjadi Rp45 ribu per kilogram pada pekan ini.", [
+    "Seorang pedagang mengatakan pasokan dari Magelang dan Temanggung kembali normal setelah hujan reda dalam dua pekan terakhir.",
+    "\"Pembeli mulai ramai lagi karena harganya sudah turun hampir separuh dari bulan lalu,\" kata dia.",
+    "Dinas Perdagangan mencatat harga bawang merah dan bawang putih relatif stabil di kisaran Rp30 ribu per kilogram.",
+])
+tempo_url = "https://bisnis.tempo.co/read/1900001/harga-cabai-di-pasar-beringharjo-turun-jelang-akhir-bulan"
+tempo_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{e(tempo_title)} | tempo.co</title>
+<meta property="og:title" content="{e(tempo_title)}">
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"NewsArticle","headline":"{tempo_title}","isAccessibleForFree":true,"author":{{"@type":"Person","name":"Pito Agustin Rudiana"}}}}</script>
+</head><body>
+<nav class="menu"><a href="/">Tempo</a> <a href="/bisnis">Bisnis</a></nav>
+<article>
+<h1>{e(tempo_title)}</h1>
+<p class="date">24 Juli 2026 | 09.00 WIB</p>
+<div id="content-wrapper" class="detail-content">
+<p>{e(tempo_paras[0])}</p>
+<p>Scroll ke bawah untuk melanjutkan membaca</p>
+<p>{e(tempo_paras[1])}</p>
+<p>Pilihan Editor: <a href="/x">Inflasi Yogyakarta Terendah di Jawa</a></p>
+<p>{e(tempo_paras[2])}</p>
+<p>{e(tempo_paras[3])}</p>
+</div></article>
+<aside><h3>Terpopuler</h3><ol><li><a href="/p1">Rupiah Melemah</a></li></ol></aside>
+</body></html>
+"""
+write("tempo-dotted-time", {"source.html": tempo_page}, spool(tempo_title, tempo_paras), {
+    "url": tempo_url, "result": "article", "title": tempo_title, "published": "2026-07-24T09:00:00+07:00",
+    "dateline": "TEMPO.CO, Yogyakarta -", "author": "Pito Agustin Rudiana", "language": "id", "generic_too": True,
+    "must_not_contain": ["Scroll ke bawah", "Pilihan Editor"],
+})
+
+paywall_page = tempo_page.replace('"isAccessibleForFree":true', '"isAccessibleForFree":false').replace(
+    "".join(f"<p>{e(p)}</p>\n" for p in tempo_paras[2:]), "<div class=\"paywall\"><p>Baca selengkapnya dengan berlangganan Tempo Plus.</p></div>\n")
+write("tempo-plus-paywalled", {"source.html": paywall_page}, "", {
+    "url": tempo_url, "result": "rejected:paywalled", "generic_too": True,
+})
+print("ok2")
