@@ -12,11 +12,35 @@ final class HostGate: @unchecked Sendable {
         let continuation: CheckedContinuation<Bool, Never>
     }
 
-    private struct HostState {
+    /// A class, so updates happen in place: with a struct in the dictionary, every read-modify-write copied the
+    /// whole waiter list (quadratic with thousands of requests queued for one host).
+    private final class HostState {
         var active = 0
-        var waiters: [Waiter] = []
+        /// FIFO of waiters; entries before `waitersHead` are taken.
+        private var waiters: [Waiter] = []
+        private var waitersHead = 0
         /// The earliest time the next request to this host may start.
         var nextStart = ContinuousClock.Instant.now
+
+        var hasWaiters: Bool { waitersHead < waiters.count }
+
+        func enqueue(_ waiter: Waiter) { waiters.append(waiter) }
+
+        func dequeue() -> Waiter? {
+            guard waitersHead < waiters.count else { return nil }
+            let waiter = waiters[waitersHead]
+            waitersHead += 1
+            if waitersHead > 64, waitersHead * 2 > waiters.count {
+                waiters.removeFirst(waitersHead)
+                waitersHead = 0
+            }
+            return waiter
+        }
+
+        func remove(id: UInt64) -> Waiter? {
+            guard let index = waiters[waitersHead...].firstIndex(where: { $0.id == id }) else { return nil }
+            return waiters.remove(at: index)
+        }
     }
 
     private let lock = NSLock()
@@ -52,39 +76,40 @@ final class HostGate: @unchecked Sendable {
     private func reserveStart(_ host: String) -> Duration {
         lock.withLock {
             let now = ContinuousClock.Instant.now
-            var state = hosts[host, default: HostState()]
+            let state = stateLocked(host)
             let start = max(now, state.nextStart)
             state.nextStart = start + minimumDelay
-            hosts[host] = state
             return start - now
         }
     }
 
     func release(_ host: String) {
         lock.lock()
-        guard var state = hosts[host] else {
+        guard let state = hosts[host] else {
             lock.unlock()
             return
         }
-        var handOver: Waiter?
-        if !state.waiters.isEmpty {
-            handOver = state.waiters.removeFirst()  // the slot passes straight to the next waiter
-        } else {
-            state.active -= 1
-        }
+        // The slot passes straight to the next waiter, if any.
+        let handOver = state.dequeue()
+        if handOver == nil { state.active -= 1 }
         let now = ContinuousClock.Instant.now
-        if state.active == 0, state.waiters.isEmpty, state.nextStart <= now {
+        if state.active == 0, !state.hasWaiters, state.nextStart <= now {
             hosts[host] = nil  // idle and unconstrained: forget it, so the table stays as small as the active set
-        } else {
-            hosts[host] = state
         }
         if hosts.count > sweepThreshold {
             // Hosts released while still inside their delay stay behind; drop the ones idle by now.
-            hosts = hosts.filter { $0.value.active > 0 || !$0.value.waiters.isEmpty || $0.value.nextStart > now }
+            hosts = hosts.filter { $0.value.active > 0 || $0.value.hasWaiters || $0.value.nextStart > now }
             sweepThreshold = max(1024, hosts.count * 2)
         }
         lock.unlock()
         handOver?.continuation.resume(returning: true)
+    }
+
+    private func stateLocked(_ host: String) -> HostState {
+        if let state = hosts[host] { return state }
+        let state = HostState()
+        hosts[host] = state
+        return state
     }
 
     /// Hosts currently tracked (active, waited on, or inside their delay). For tests and metrics.
@@ -104,27 +129,18 @@ final class HostGate: @unchecked Sendable {
                 // nil: queued as a waiter (release or cancellation resumes it later).
                 let immediate: Bool? = lock.withLock {
                     if Task.isCancelled { return false }
-                    var state = hosts[host, default: HostState()]
+                    let state = stateLocked(host)
                     if state.active < limit {
                         state.active += 1
-                        hosts[host] = state
                         return true
                     }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
-                    hosts[host] = state
+                    state.enqueue(Waiter(id: id, continuation: continuation))
                     return nil
                 }
                 if let immediate { continuation.resume(returning: immediate) }
             }
         } onCancel: {
-            let removed: Waiter? = lock.withLock {
-                guard var state = hosts[host], let index = state.waiters.firstIndex(where: { $0.id == id }) else {
-                    return nil
-                }
-                let waiter = state.waiters.remove(at: index)
-                hosts[host] = state
-                return waiter
-            }
+            let removed: Waiter? = lock.withLock { hosts[host]?.remove(id: id) }
             removed?.continuation.resume(returning: false)
         }
     }
