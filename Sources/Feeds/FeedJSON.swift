@@ -91,8 +91,13 @@ public enum FeedJSON {
             guard let text else { raw("null"); return }
             bytes.append(0x22)
             // Most strings need no escaping: copy them whole.
-            if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-                bytes.append(contentsOf: text.utf8)
+            var source = text
+            let copied: Bool = source.withUTF8 { utf8 in
+                for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
+                bytes.append(contentsOf: utf8)
+                return true
+            }
+            if copied {
                 bytes.append(0x22)
                 return
             }

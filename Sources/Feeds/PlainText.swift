@@ -91,6 +91,12 @@ enum PlainText {
     /// with at least one multi-byte sequence, the text is that UTF-8. Genuine Latin-1 text practically never
     /// passes (it would need "Ã" followed by a byte 0x80-0xBF, and so on). feedparser repairs the same way.
     private static func undoingDoubleEncoding(_ bytes: [UInt8]) -> [UInt8]? {
+        // Cheap rejection first: most text is ASCII, or has characters above U+00FF.
+        var sawLatin1 = false
+        for byte in bytes where byte >= 0x80 {
+            if byte == 0xC2 || byte == 0xC3 { sawLatin1 = true } else if byte >= 0xC4 { return nil }
+        }
+        guard sawLatin1 else { return nil }
         var latin1: [UInt8] = []
         var index = 0
         var sawHigh = false

@@ -3,6 +3,7 @@
 // under <rdf:RDF>. Extension namespaces recognised: dc:, dcterms:, content:encoded, media:, atom: (links,
 // dates, authors that some RSS feeds borrow), itunes:summary.
 import CrawlerModel
+import Glibc
 import LibXML2
 
 enum RSSParser {
@@ -64,12 +65,13 @@ enum RSSParser {
         }
 
         item.forEachElementChild { node in
-            if node.hasName("title") {
+            switch ItemElement(node) {
+            case .title:
                 let namespace = node.namespaceURI
                 if Namespace.isDC(namespace) { dcTitle = dcTitle ?? node.htmlFieldText }
                 else if Namespace.isMedia(namespace) { mediaTitle = mediaTitle ?? node.htmlFieldText }
                 else if Namespace.isAtom(namespace) || isCore(namespace) { title = title ?? node.htmlFieldText }
-            } else if node.hasName("link") {
+            case .link:
                 let namespace = node.namespaceURI
                 if Namespace.isAtom(namespace) {
                     if atomLink == nil, isAlternate(node) {
@@ -78,48 +80,42 @@ enum RSSParser {
                 } else if link == nil, isCore(namespace) {
                     link = resolveFeedLink(node.trimmedText, base: node.base(inheriting: base))
                 }
-            } else if node.hasName("guid") {
+            case .guid:
                 if guid == nil, let text = node.trimmedText {
                     guidIsPermaLink = node.attribute("isPermaLink")?.trimmingFeedWhitespace.lowercased() != "false"
                     // A permalink guid is a URL and gets resolved like one (feedparser does the same).
                     guid = guidIsPermaLink ? URLResolver.resolve(text, against: node.base(inheriting: base)) : text
                 }
-            } else if node.hasName("description") {
+            case .description:
                 let namespace = node.namespaceURI
                 if Namespace.isMedia(namespace) { mediaDescription = mediaDescription ?? node.htmlFieldText }
                 else if isCore(namespace) || Namespace.isDC(namespace) { description = description ?? node.htmlFieldText }
-            } else if node.hasName("encoded") || node.hasName("body") || node.hasName("fullitem") {
+            case .fullText:
                 // content:encoded; <xhtml:body> and <fullitem> are older ways to carry the full text.
                 contentEncoded = contentEncoded ?? node.htmlFieldText
-            } else if node.hasName("summary") {
-                let namespace = node.namespaceURI
-                if namespace == Namespace.itunes { itunesSummary = itunesSummary ?? node.htmlFieldText }
+            case .summary:
+                if node.namespaceURI == Namespace.itunes { itunesSummary = itunesSummary ?? node.htmlFieldText }
                 else { atomSummary = atomSummary ?? AtomParser.textConstruct(node) }
-            } else if node.hasName("content") {
+            case .content:
                 if Namespace.isAtom(node.namespaceURI) { atomContent = atomContent ?? AtomParser.textConstruct(node) }
-            } else if node.hasName("pubDate") || node.hasName("pubdate") {
-                pubDate = pubDate ?? node.trimmedText
-            } else if node.hasName("date") {
-                dcDate = dcDate ?? node.trimmedText
-            } else if node.hasName("issued") {
-                issued = issued ?? node.trimmedText
-            } else if node.hasName("modified") {
-                modified = modified ?? node.trimmedText
-            } else if node.hasName("published") {
-                atomPublished = atomPublished ?? node.trimmedText
-            } else if node.hasName("updated") {
-                atomUpdated = atomUpdated ?? node.trimmedText
-            } else if node.hasName("author") {
+            case .pubDate: pubDate = pubDate ?? node.trimmedText
+            case .date: dcDate = dcDate ?? node.trimmedText
+            case .issued: issued = issued ?? node.trimmedText
+            case .modified: modified = modified ?? node.trimmedText
+            case .published: atomPublished = atomPublished ?? node.trimmedText
+            case .updated: atomUpdated = atomUpdated ?? node.trimmedText
+            case .author:
                 if Namespace.isAtom(node.namespaceURI) { atomAuthor = atomAuthor ?? AtomParser.personName(node) }
                 else { author = author ?? node.htmlFieldText }
-            } else if node.hasName("creator") {
-                dcCreator = dcCreator ?? node.htmlFieldText
-            } else if node.hasName("group"), Namespace.isMedia(node.namespaceURI) {
+            case .creator: dcCreator = dcCreator ?? node.htmlFieldText
+            case .group:
+                guard Namespace.isMedia(node.namespaceURI) else { return }
                 // <media:group><media:title/><media:description/></media:group>
                 node.forEachElementChild { media in
                     if media.hasName("title") { mediaTitle = mediaTitle ?? media.htmlFieldText }
                     else if media.hasName("description") { mediaDescription = mediaDescription ?? media.htmlFieldText }
                 }
+            case .other: break
             }
         }
 
@@ -136,5 +132,49 @@ enum RSSParser {
         result.updated = [atomUpdated, modified, dcDate].lazy.compactMap { $0.flatMap(DateParser.date) }.first
         result.author = author ?? dcCreator ?? atomAuthor
         return result
+    }
+}
+
+/// The item child elements the reader looks at, identified from the name bytes in one pass (a 5,000-item feed
+/// has ~50,000 such children; a chain of string comparisons per child showed in profiles).
+private enum ItemElement {
+    case title, link, guid, description, fullText, summary, content, pubDate, date, issued, modified, published, updated
+    case author, creator, group, other
+
+    init(_ node: Node) {
+        self = node.withNameBytes { name in
+            func equals(_ text: StaticString) -> Bool {
+                name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
+            }
+            switch name.count {
+            case 4:
+                if equals("link") { return .link }
+                if equals("guid") { return .guid }
+                if equals("date") { return .date }
+                if equals("body") { return .fullText }
+            case 5:
+                if equals("title") { return .title }
+                if equals("group") { return .group }
+            case 6:
+                if equals("author") { return .author }
+                if equals("issued") { return .issued }
+            case 7:
+                if equals("pubDate") || equals("pubdate") { return .pubDate }
+                if equals("encoded") { return .fullText }
+                if equals("summary") { return .summary }
+                if equals("content") { return .content }
+                if equals("creator") { return .creator }
+                if equals("updated") { return .updated }
+            case 8:
+                if equals("modified") { return .modified }
+                if equals("fullitem") { return .fullText }
+            case 9:
+                if equals("published") { return .published }
+            case 11:
+                if equals("description") { return .description }
+            default: break
+            }
+            return .other
+        }
     }
 }

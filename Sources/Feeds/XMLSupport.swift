@@ -100,7 +100,16 @@ extension Node {
     }
 
     /// xml:base on this element, if any.
-    var xmlBase: String? { attribute("base", namespace: Namespace.xml) }
+    var xmlBase: String? {
+        // Asked for every item, link and guid: look at the attribute names in place first (no allocation), and
+        // only do the namespaced lookup when an attribute called "base" exists at all.
+        var hasBase = false
+        forEachAttributeBytes { name, _ in
+            if name.count == 4, name[0] == UInt8(ascii: "b"), name[1] == UInt8(ascii: "a"), name[2] == UInt8(ascii: "s"),
+               name[3] == UInt8(ascii: "e") { hasBase = true }
+        }
+        return hasBase ? attribute("base", namespace: Namespace.xml) : nil
+    }
 
     /// The base URL in effect inside this element: its own xml:base resolved against `inherited`.
     func base(inheriting inherited: String) -> String {
