@@ -25,7 +25,7 @@ enum Gzip {
             var cursor = position + 10
             if flags & 0x04 != 0 {  // FEXTRA
                 guard cursor + 2 <= bytes.count else { throw .corrupt("truncated header") }
-                cursor += 2 + Int(bytes[cursor]) | Int(bytes[cursor + 1]) << 8
+                cursor += 2 + (Int(bytes[cursor]) | Int(bytes[cursor + 1]) << 8)
             }
             for flag: UInt8 in [0x08, 0x10] where flags & flag != 0 {  // FNAME, FCOMMENT: zero-terminated
                 while cursor < bytes.count, bytes[cursor] != 0 { cursor += 1 }

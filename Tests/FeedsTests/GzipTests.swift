@@ -20,6 +20,17 @@ struct GzipTests {
         #expect(try Gzip.decompress(gzipTwoMembers, maxOutput: 1 << 20) == Array("first second".utf8))
     }
 
+    @Test("header fields FEXTRA (a 259-byte field) and FNAME are skipped")
+    func headerFields() throws {
+        // The fixed-Huffman member of gzipFixed, re-headed with flags FEXTRA|FNAME.
+        let deflate = gzipFixed[10..<(gzipFixed.count - 8)]
+        let trailer = gzipFixed.suffix(8)
+        var member: [UInt8] = [0x1F, 0x8B, 8, 0x04 | 0x08, 0, 0, 0, 0, 0, 3, 0x03, 0x01]
+        member += [UInt8](repeating: 0x78, count: 0x103) + Array("name.xml".utf8) + [0]
+        member += deflate + trailer
+        #expect(try Gzip.decompress(member, maxOutput: 1 << 20) == Array("abcabcabcabc hello".utf8))
+    }
+
     @Test("a gzip bomb stops at the cap")
     func bomb() throws {
         #expect(throws: Gzip.Failure.tooLarge) { try Gzip.decompress(gzipBomb2MiB, maxOutput: 1 << 20) }
