@@ -34,6 +34,10 @@ public final class CurlClient: Sendable {
 
     deinit { loop.stop() }
 
+    /// Stops the transfer thread: transfers in flight and queued fail with `.shutdown`, later ones at once.
+    /// Idempotent. (Releasing the client does the same.)
+    public func shutdown() { loop.stop() }
+
     /// Performs one GET. Non-2xx statuses are responses, not errors; errors are transport-level failures.
     public func perform(_ request: CurlRequest) async throws(CurlError) -> CurlResponse {
         let url = try CurlURL(request.url)

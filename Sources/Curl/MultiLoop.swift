@@ -32,6 +32,9 @@ final class MultiLoop: @unchecked Sendable {
     private var queueHead = 0
     private var cancelRequests: [PendingRequest] = []
     private var stopping = false
+    /// Set (under the lock) just before curl_multi_cleanup; wakeups happen under the lock and check it, so no
+    /// thread can touch the multi handle after it is freed.
+    private var multiFreed = false
 
     private let multi: UnsafeMutableRawPointer
     private let maxInFlight: Int
@@ -72,8 +75,8 @@ final class MultiLoop: @unchecked Sendable {
         }
         pending.state = .queued
         queue.append(pending)
+        wakeLocked()
         lock.unlock()
-        curl_multi_wakeup(multi)
     }
 
     /// Called from the task's cancellation handler (any thread).
@@ -90,8 +93,8 @@ final class MultiLoop: @unchecked Sendable {
             continuation?.resume(throwing: CurlError(kind: .cancelled, message: "cancelled while queued", call: "perform"))
         case .running:
             cancelRequests.append(pending)
+            wakeLocked()
             lock.unlock()
-            curl_multi_wakeup(multi)
         case .finished:
             lock.unlock()
         }
@@ -101,8 +104,13 @@ final class MultiLoop: @unchecked Sendable {
     func stop() {
         lock.lock()
         stopping = true
+        wakeLocked()
         lock.unlock()
-        curl_multi_wakeup(multi)
+    }
+
+    /// Interrupts curl_multi_poll on the loop thread (thread-safe in libcurl; a non-blocking socket write).
+    private func wakeLocked() {
+        if !multiFreed { curl_multi_wakeup(multi) }
     }
 
     private func takeContinuationLocked(_ pending: PendingRequest) -> CheckedContinuation<CurlResponse, any Error>? {
@@ -262,6 +270,7 @@ final class MultiLoop: @unchecked Sendable {
         lock.unlock()
         for continuation in continuations { continuation.resume(throwing: error) }
         spareHandles.removeAll()
+        lock.withLock { multiFreed = true }
         curl_multi_cleanup(multi)
     }
 

@@ -35,6 +35,20 @@ public final class Fetcher: Fetching {
     /// libcurl's version line, for the start-up log.
     public static var libraryVersion: String { Curl.versionDescription }
 
+    /// Initialises libcurl's global state. Call once from `main` before starting tasks (creating a Fetcher does
+    /// it too, but the library asks for it to happen before other threads exist).
+    public static func prepareProcess() throws(FetcherSetupError) {
+        do {
+            try Curl.initialize()
+        } catch {
+            throw FetcherSetupError(description: "curl_global_init failed: \(error)")
+        }
+    }
+
+    /// Abandons every transfer in flight or queued (they end as `.transient(.cancelled)`), and refuses new ones
+    /// the same way. For shutdown after the grace period; cancelling the fetching tasks is the gentler way.
+    public func shutdown() { client.shutdown() }
+
     public func fetch(_ request: FetchRequest) async -> FetchOutcome {
         let url: CurlURL
         do {

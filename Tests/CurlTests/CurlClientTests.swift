@@ -224,6 +224,18 @@ func failureKind(_ client: CurlClient, _ request: CurlRequest) async -> CurlErro
         #expect(await task.value == .cancelled)
     }
 
+    @Test func shutdownEndsTransfersInFlightAndRefusesNewOnes() async throws {
+        let origin = try Origin()
+        let client = try loopbackClient()
+        let request = CurlRequest(url: origin.url("/_/hang?s=60"), totalTimeoutMilliseconds: 60_000)
+        let inFlight = Task { await failureKind(client, request) }
+        try await Task.sleep(for: .milliseconds(300))
+        client.shutdown()
+        client.shutdown()  // idempotent
+        #expect(await inFlight.value == .shutdown)
+        #expect(await failureKind(client, CurlRequest(url: origin.url("/_/echo"))) == .shutdown)
+    }
+
     @Test func manyConcurrentRequestsAllComplete() async throws {
         let origin = try Origin(files: ["_default/item.txt": "x\n"])
         let client = try loopbackClient(maxInFlight: 8)
