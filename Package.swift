@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Feeds", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Extract", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Dedup", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
-        .target(name: "Store", dependencies: ["CrawlerModel", "Spool", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Store", dependencies: ["CrawlerModel", "Spool", "Dedup", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSettings),
         .target(name: "Spool", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
         .target(
@@ -74,7 +74,7 @@ let package = Package(
                     swiftSettings: strictSettings),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strictSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Spool", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Spool", "Dedup", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "TestSupport"],
                     swiftSettings: strictSettings),

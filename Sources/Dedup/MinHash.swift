@@ -55,6 +55,13 @@ public struct MinHashSignature: Sendable, Equatable {
         shingleCount = shingles.count
     }
 
+    /// A signature from its values (e.g. generated ones in the benchmark); `values` should hold
+    /// `permutations` values.
+    public init(values: [UInt32], shingleCount: Int) {
+        self.values = values
+        self.shingleCount = shingleCount
+    }
+
     /// The stored form: the low 8 bits of each value (b-bit minwise hashing, b = 8; 64 bytes). Enough to
     /// estimate the overlap; see `estimatedJaccard(_:_:)`.
     public var compact: [UInt8] { values.map { UInt8(truncatingIfNeeded: $0) } }

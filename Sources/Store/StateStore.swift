@@ -13,6 +13,8 @@
 // Threading: a final class holding a DatabasePool, safe to share across threads and tasks. Calls block
 // (fsync on commit): call from a dedicated thread or accept the short block.
 public import struct Foundation.Date
+import struct Foundation.Data
+public import Dedup
 internal import GRDB
 public import Spool
 #if canImport(Glibc)
@@ -124,12 +126,19 @@ public final class StateStore: Sendable {
     }
 
     /// Pending articles due for a (re)try, oldest first.
-    public func pendingArticles(limit: Int, now: Date = Date()) throws(StateStoreError) -> [ArticleRecord] {
+    /// - Parameter feeds: only these feeds' articles (nil = every feed).
+    public func pendingArticles(limit: Int, now: Date = Date(), feeds: Set<String>? = nil) throws(StateStoreError) -> [ArticleRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM articles WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-                ORDER BY id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, max(0, limit)]).map(ArticleRecord.init(row:))
+            var sql = "SELECT * FROM articles WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            var arguments: StatementArguments = [now.timeIntervalSince1970]
+            if let feeds {
+                guard !feeds.isEmpty else { return [] }
+                sql += " AND feed IN (" + Array(repeating: "?", count: feeds.count).joined(separator: ",") + ")"
+                arguments += StatementArguments(feeds.sorted())
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [max(0, limit)]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ArticleRecord.init(row:))
         }
     }
 
@@ -142,47 +151,122 @@ public final class StateStore: Sendable {
                 """, arguments: [pageCanonicalURL, bodyHash, simHash.map { Int64(bitPattern: $0) },
                                  now.timeIntervalSince1970, key])
             guard db.changesCount == 1 else { throw StateStoreError.unknownArticle(key) }
-            try db.execute(sql: "DELETE FROM simhash_bands WHERE article = ?", arguments: [key])
-            if let simHash {
-                for (band, value) in Self.bands(of: simHash).enumerated() {
-                    try db.execute(sql: "INSERT INTO simhash_bands (band, value, article) VALUES (?, ?, ?)",
-                                   arguments: [band, value, key])
-                }
+        }
+    }
+
+    // MARK: - Near-duplicates (dedup stage 4)
+
+    /// Stage 4, in one call after the exact-hash check: the article in (or going into) the spool whose body
+    /// is a near-duplicate of this one (MinHash LSH candidates verified by estimated Jaccard, see
+    /// NearDuplicatePolicy), or nil. When there is none, this article's fingerprint is recorded in the same
+    /// transaction, so the articles after it are compared with it. Bodies too short to compare
+    /// (`policy.minimumShingles`) are neither matched nor recorded.
+    public func nearDuplicate(key: Int64, of fingerprint: BodyFingerprint,
+                              policy: NearDuplicatePolicy = .default) throws(StateStoreError) -> ArticleRecord? {
+        let signature = fingerprint.minHash
+        guard signature.shingleCount >= policy.minimumShingles else { return nil }
+        return try write { db in
+            if let (original, _) = try Self.findNear(signature, excluding: key, policy: policy, in: db) { return original }
+            try Self.recordNear(key: key, signature: signature, policy: policy, in: db)
+            return nil
+        }
+    }
+
+    /// The closest article in (or going into) the spool that `signature` near-duplicates, with the estimated
+    /// Jaccard similarity; ties go to the oldest. Reads only the rows of the signature's LSH bands.
+    public func findNearDuplicate(of signature: MinHashSignature, excluding key: Int64? = nil,
+                                  policy: NearDuplicatePolicy = .default) throws(StateStoreError) -> (ArticleRecord, similarity: Double)? {
+        guard signature.shingleCount >= policy.minimumShingles else { return nil }
+        return try read { db in try Self.findNear(signature, excluding: key, policy: policy, in: db) }
+    }
+
+    /// Records fingerprints without looking anything up, several in one transaction (back-filling, the
+    /// benchmark). Signatures too short to compare are skipped.
+    public func recordNearFingerprints(_ entries: [(key: Int64, signature: MinHashSignature)],
+                                       policy: NearDuplicatePolicy = .default) throws(StateStoreError) {
+        try write { db in
+            for entry in entries where entry.signature.shingleCount >= policy.minimumShingles {
+                try Self.recordNear(key: entry.key, signature: entry.signature, policy: policy, in: db)
             }
         }
     }
 
-    /// The closest article in (or going into) the spool whose SimHash is within `maxDistance` bits, found
-    /// through the band index (complete up to distance 3; beyond that, only candidates sharing a band).
-    /// Ties go to the oldest article.
-    public func findNearDuplicate(simHash: UInt64, maxDistance: Int,
-                                  excluding key: Int64? = nil) throws(StateStoreError) -> (ArticleRecord, distance: Int)? {
-        try read { db in
-            var best: (ArticleRecord, distance: Int)?
-            var seen: Set<Int64> = []
-            for (band, value) in Self.bands(of: simHash).enumerated() {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT a.* FROM simhash_bands b JOIN articles a ON a.id = b.article
-                    WHERE b.band = ? AND b.value = ? AND a.state IN ('written', 'writing')
-                    """, arguments: [band, value])
-                for row in rows {
-                    let record = ArticleRecord(row: row)
-                    guard record.key != key, seen.insert(record.key).inserted, let other = record.simHash else { continue }
-                    let distance = (other ^ simHash).nonzeroBitCount
-                    guard distance <= maxDistance else { continue }
-                    if best == nil || distance < best!.distance || (distance == best!.distance && record.key < best!.0.key) {
-                        best = (record, distance)
-                    }
-                }
+    static func findNear(_ signature: MinHashSignature, excluding key: Int64?, policy: NearDuplicatePolicy,
+                         in db: Database) throws -> (ArticleRecord, similarity: Double)? {
+        let keys = signature.bandKeys(bands: policy.bands, rows: policy.rows)
+        guard !keys.isEmpty else { return nil }
+        let compact = signature.compact
+        let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
+        let statement = try db.cachedStatement(sql: """
+            SELECT DISTINCT b.article FROM near_bands b WHERE b.key IN (\(placeholders))
+            """)
+        let candidates = try Int64.fetchAll(statement, arguments: StatementArguments(keys))
+        var best: (ArticleRecord, similarity: Double)?
+        for candidate in candidates where candidate != key {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT a.*, f.signature AS near_signature, f.shingles AS near_shingles
+                FROM near_fingerprints f JOIN articles a ON a.id = f.article
+                WHERE f.article = ? AND a.state IN ('written', 'writing')
+                """), arguments: [candidate]) else { continue }
+            let other: [UInt8] = [UInt8]((row["near_signature"] as Data?) ?? Data())
+            let shingles: Int = row["near_shingles"]
+            guard policy.isDuplicate(compact, shingles: signature.shingleCount, other, shingles: shingles) else { continue }
+            let similarity = policy.similarity(compact, shingles: signature.shingleCount, other, shingles: shingles)
+            let record = ArticleRecord(row: row)
+            if best == nil || similarity > best!.similarity || (similarity == best!.similarity && record.key < best!.0.key) {
+                best = (record, similarity)
             }
-            return best
+        }
+        return best
+    }
+
+    static func recordNear(key: Int64, signature: MinHashSignature, policy: NearDuplicatePolicy,
+                           in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)",
+                       arguments: [key, Data(signature.compact), signature.shingleCount])
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO near_bands (key, article) VALUES (?, ?)")
+        for bandKey in signature.bandKeys(bands: policy.bands, rows: policy.rows) {
+            try insert.execute(arguments: [bandKey, key])
         }
     }
 
-    /// 4 bands of 16 bits, low band first.
-    static func bands(of simHash: UInt64) -> [Int] {
-        (0..<4).map { Int((simHash >> UInt64($0 * 16)) & 0xFFFF) }
+    /// Closes the race between concurrent articles: two copies processed at once can both pass the exact and
+    /// near checks before either is claimed. Called inside beginWriting's transaction (claims are serialised
+    /// there): an article whose body hash, or near fingerprint, matches one already claimed is a duplicate.
+    /// Near matches are looked for among articles claimed in the last `raceWindowSeconds` (a handful, so
+    /// compared directly); older ones were visible to the article's own check.
+    static func duplicateAtClaim(key: Int64, now: Double, in db: Database,
+                                 policy: NearDuplicatePolicy = .default) throws -> (of: String, stage: DuplicateStage)? {
+        if let hash = try String.fetchOne(db, sql: "SELECT body_hash FROM articles WHERE id = ?", arguments: [key]),
+           let original = try String.fetchOne(db, sql: """
+                SELECT spool_name FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing')
+                    AND spool_name IS NOT NULL ORDER BY id LIMIT 1
+                """, arguments: [hash, key]) {
+            return (original, .exact)
+        }
+        guard let own = try Row.fetchOne(db, sql: "SELECT signature, shingles FROM near_fingerprints WHERE article = ?",
+                                         arguments: [key]) else { return nil }
+        let signature = [UInt8]((own["signature"] as Data?) ?? Data())
+        let shingles: Int = own["shingles"]
+        let recent = try Row.fetchAll(db, sql: """
+            SELECT a.id, a.spool_name, f.signature, f.shingles FROM articles a JOIN near_fingerprints f ON f.article = a.id
+                WHERE a.state = 'writing' AND a.id != ?
+            UNION ALL
+            SELECT a.id, a.spool_name, f.signature, f.shingles FROM articles a JOIN near_fingerprints f ON f.article = a.id
+                WHERE a.written_at >= ? AND a.state = 'written' AND a.id != ?
+            ORDER BY 1
+            """, arguments: [key, now - raceWindowSeconds, key])
+        for row in recent {
+            let other = [UInt8]((row["signature"] as Data?) ?? Data())
+            guard let name: String = row["spool_name"],
+                  policy.isDuplicate(signature, shingles: shingles, other, shingles: row["shingles"]) else { continue }
+            return (name, .near)
+        }
+        return nil
     }
+
+    /// Seconds back that beginWriting compares near fingerprints directly (see duplicateAtClaim).
+    static let raceWindowSeconds: Double = 600
 
     /// A failed attempt. With `retryAt` the article stays pending and is offered again from then on; without,
     /// it is failed for good. Only pending articles can fail.
@@ -342,6 +426,13 @@ public final class StateStore: Sendable {
     @discardableResult
     public func prune(olderThan cutoff: Date) throws(StateStoreError) -> PruneReport {
         try write { db in
+            // The near-duplicate rows first (one pass over each table; they have no index by article).
+            for table in ["near_bands", "near_fingerprints"] {
+                try db.execute(sql: """
+                    DELETE FROM \(table) WHERE article IN (
+                        SELECT id FROM articles WHERE first_seen_at < ? AND state IN ('written', 'duplicate', 'failed'))
+                    """, arguments: [cutoff.timeIntervalSince1970])
+            }
             try db.execute(sql: """
                 DELETE FROM articles WHERE first_seen_at < ? AND state IN ('written', 'duplicate', 'failed')
                 """, arguments: [cutoff.timeIntervalSince1970])
@@ -439,6 +530,13 @@ extension StateStore: SpoolLedger {
             for claim in claims {
                 let state = try String.fetchOne(db, sql: "SELECT state FROM articles WHERE id = ?", arguments: [claim.articleKey])
                 guard state == ArticleState.pending.rawValue, names[claim.articleKey] == nil else { continue }
+                if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, now: now, in: db) {
+                    try db.execute(sql: """
+                        UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
+                        WHERE id = ?
+                        """, arguments: [original, stage.rawValue, now, claim.articleKey])
+                    continue
+                }
                 let sequence = try Self.takeSequence(db)
                 guard let name = SpoolName(sequence: sequence, articleID: claim.articleID) else {
                     throw StateStoreError.database("invalid article id \(claim.articleID)")

@@ -3,6 +3,8 @@ import Glibc
 import Testing
 import TestSupport
 @testable import Store
+import Dedup
+import Spool
 
 func newArticle(_ n: Int, feed: String = "feed-a", guid: String? = nil) -> NewArticle {
     NewArticle(canonicalURL: "https://www.example.com/read/\(n)", articleID: String(format: "%016x", n), feed: feed,
@@ -187,32 +189,85 @@ func fileMode(_ path: String) -> UInt32 {
 }
 
 @Suite struct NearDuplicateIndexTests {
-    @Test func findsWithinDistanceThroughBands() throws {
+    /// A body of `count` distinct sentences drawn from a numbered vocabulary: different `topic`s share no shingle.
+    func body(topic: Int, paragraphs count: Int = 8) -> [String] {
+        (0..<count).map { p in
+            (0..<4).map { s in "Kalimat \(topic)x\(p)x\(s) menyebut pejabat \(topic * 100 + p) dan warga \(topic)w\(s) di kota \(p)k\(topic)." }
+                .joined(separator: " ")
+        }
+    }
+
+    func written(_ store: StateStore, _ key: Int64) throws {
+        let names = try store.beginWriting([SpoolClaim(articleKey: key, articleID: String(format: "%016x", key))])
+        #expect(names[key] != nil)
+        try store.finishWriting([key])
+    }
+
+    @Test func findsSyndicatedCopyRecordsOriginalsAndPrunes() throws {
         let root = TemporaryDirectory("state")
         let store = try StateStore(directory: root.path)
-        let base: UInt64 = 0x0123_4567_89AB_CDEF
-        // Key 1: written with `base`; key 2: written, 3 bits away spread over 3 bands; key 3: pending (never a match).
-        for n in 1...4 { _ = try store.enqueue(newArticle(n)) }
-        try store.recordFetched(key: 1, pageCanonicalURL: nil, bodyHash: nil, simHash: base)
-        try store.recordFetched(key: 2, pageCanonicalURL: nil, bodyHash: nil, simHash: base ^ (1 << 0 | 1 << 17 | 1 << 40))
-        try store.recordFetched(key: 3, pageCanonicalURL: nil, bodyHash: nil, simHash: base)
-        for key in [Int64(1), 2] {
-            try store.markWriting(key: key, spoolName: "00\(key)_000000000000000\(key)")
-            try store.markWritten(key: key)
-        }
-        // Exact match wins over the 3-bit one.
-        let exact = try #require(try store.findNearDuplicate(simHash: base, maxDistance: 3))
-        #expect(exact.0.key == 1 && exact.distance == 0)
-        // 3 bits away from key 1 in three different bands: the fourth band still matches.
-        let probe = base ^ (1 << 5 | 1 << 20 | 1 << 36)
-        let near = try #require(try store.findNearDuplicate(simHash: probe, maxDistance: 3))
-        #expect(near.0.key == 1 && near.distance == 3)
-        #expect(try store.findNearDuplicate(simHash: probe, maxDistance: 2) == nil)
-        // Excluding itself; far hashes find nothing.
-        #expect(try store.findNearDuplicate(simHash: base, maxDistance: 0, excluding: 1) == nil)
-        #expect(try store.findNearDuplicate(simHash: ~base, maxDistance: 10) == nil)
-        // Pruning an article removes its bands (ON DELETE CASCADE).
+        for n in 1...5 { _ = try store.enqueue(newArticle(n)) }
+        let original = body(topic: 1)
+        // Key 1: the original, checked (nothing found, so recorded) and written.
+        #expect(try store.nearDuplicate(key: 1, of: BodyFingerprint(paragraphs: original)) == nil)
+        try written(store, 1)
+        // Key 2: a different article: not a duplicate, recorded, written.
+        #expect(try store.nearDuplicate(key: 2, of: BodyFingerprint(paragraphs: body(topic: 2))) == nil)
+        try written(store, 2)
+        // Key 3: the original syndicated: another dateline, a footer, two paragraphs dropped, a typo.
+        var copy = original
+        copy.remove(at: 5)
+        copy.remove(at: 2)
+        copy[0] = "TRIBUN-MEDAN.com, SIANTAR - " + copy[0].replacingOccurrences(of: "pejabat", with: "pejabt")
+        copy.append("Artikel ini telah tayang di Tribunnews.com dengan judul Sesuatu")
+        let found = try #require(try store.nearDuplicate(key: 3, of: BodyFingerprint(paragraphs: copy)))
+        #expect(found.key == 1 && found.spoolName?.hasSuffix("_0000000000000001") == true)
+        // A duplicate is not recorded as an original; looking up again still finds key 1.
+        #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: copy).minHash)?.0.key == 1)
+        // Too short to compare: never matched.
+        #expect(try store.nearDuplicate(key: 4, of: BodyFingerprint(paragraphs: ["Singkat saja."])) == nil)
+        // Pending articles are not originals: key 5 records the same body as pending key 4 would.
+        #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: body(topic: 3)).minHash) == nil)
+        // Pruning forgets fingerprints with their articles.
         _ = try store.prune(olderThan: Date().addingTimeInterval(3600))
-        #expect(try store.findNearDuplicate(simHash: base, maxDistance: 3) == nil)
+        #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: copy).minHash) == nil)
+        #expect(try store.nearDuplicate(key: 3, of: BodyFingerprint(paragraphs: copy)) == nil)
+    }
+
+    /// Two copies processed at the same time both pass their own check (neither is claimed yet); the claim
+    /// of the second finds the first and makes it a duplicate instead of writing it.
+    @Test func concurrentCopiesAreCaughtAtClaim() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        for n in 1...4 { _ = try store.enqueue(newArticle(n)) }
+        let original = body(topic: 7)
+        var copy = original
+        copy.removeLast()
+        copy.insert("Baca Juga: Berita lain yang sama sekali berbeda", at: 2)
+        #expect(try store.nearDuplicate(key: 1, of: BodyFingerprint(paragraphs: original)) == nil)
+        #expect(try store.nearDuplicate(key: 2, of: BodyFingerprint(paragraphs: copy)) == nil)  // key 1 not claimed yet
+        try store.recordFetched(key: 3, pageCanonicalURL: nil, bodyHash: "same", simHash: nil)
+        try store.recordFetched(key: 4, pageCanonicalURL: nil, bodyHash: "same", simHash: nil)
+        let names = try store.beginWriting([1, 2, 3, 4].map { SpoolClaim(articleKey: $0, articleID: String(format: "%016x", $0)) })
+        #expect(names.keys.sorted() == [1, 3])
+        let near = try #require(try store.article(key: 2))
+        #expect(near.state == .duplicate && near.duplicateStage == .near && near.duplicateOf == names[1]?.stem)
+        let exact = try #require(try store.article(key: 4))
+        #expect(exact.state == .duplicate && exact.duplicateStage == .exact && exact.duplicateOf == names[3]?.stem)
+    }
+
+    @Test func differentArticlesOfOneEventStayApart() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        for n in 1...2 { _ = try store.enqueue(newArticle(n)) }
+        // Two outlets' reports sharing one quoted paragraph.
+        let quote = "\"Kami melakukan percakapan yang jujur dan langsung dengan pihak Rusia mengenai pembebasan dua warga,\" kata Blinken."
+        var first = body(topic: 11)
+        first.insert(quote, at: 2)
+        var second = body(topic: 12)
+        second.insert(quote, at: 4)
+        #expect(try store.nearDuplicate(key: 1, of: BodyFingerprint(paragraphs: first)) == nil)
+        try written(store, 1)
+        #expect(try store.nearDuplicate(key: 2, of: BodyFingerprint(paragraphs: second)) == nil)
     }
 }
