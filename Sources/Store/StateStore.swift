@@ -165,11 +165,13 @@ public final class StateStore: Sendable {
                               policy: NearDuplicatePolicy = .default) throws(StateStoreError) -> ArticleRecord? {
         let signature = fingerprint.minHash
         guard signature.shingleCount >= policy.minimumShingles else { return nil }
-        return try write { db in
-            if let (original, _) = try Self.findNear(signature, excluding: key, policy: policy, in: db) { return original }
-            try Self.recordNear(key: key, signature: signature, policy: policy, in: db)
-            return nil
+        // Look up on a reader (no write lock while candidates are verified), record on the writer. A copy
+        // claimed in between is caught by beginWriting (duplicateAtClaim).
+        if let (original, _) = try read({ db in try Self.findNear(signature, excluding: key, policy: policy, in: db) }) {
+            return original
         }
+        try write { db in try Self.recordNear(key: key, signature: signature, policy: policy, in: db) }
+        return nil
     }
 
     /// The closest article in (or going into) the spool that `signature` near-duplicates, with the estimated
@@ -224,6 +226,8 @@ public final class StateStore: Sendable {
                            in db: Database) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)",
                        arguments: [key, Data(signature.compact), signature.shingleCount])
+        // The race guard at claim time compares with what was claimed since this moment.
+        try db.execute(sql: "UPDATE articles SET updated_at = ? WHERE id = ?", arguments: [Date().timeIntervalSince1970, key])
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO near_bands (key, article) VALUES (?, ?)")
         for bandKey in signature.bandKeys(bands: policy.bands, rows: policy.rows) {
             try insert.execute(arguments: [bandKey, key])
@@ -233,9 +237,9 @@ public final class StateStore: Sendable {
     /// Closes the race between concurrent articles: two copies processed at once can both pass the exact and
     /// near checks before either is claimed. Called inside beginWriting's transaction (claims are serialised
     /// there): an article whose body hash, or near fingerprint, matches one already claimed is a duplicate.
-    /// Near matches are looked for among articles claimed in the last `raceWindowSeconds` (a handful, so
-    /// compared directly); older ones were visible to the article's own check.
-    static func duplicateAtClaim(key: Int64, now: Double, in db: Database,
+    /// Near matches are looked for among articles claimed since the article's own check recorded its
+    /// fingerprint (a handful, so compared directly); older ones were visible to that check.
+    static func duplicateAtClaim(key: Int64, in db: Database,
                                  policy: NearDuplicatePolicy = .default) throws -> (of: String, stage: DuplicateStage)? {
         if let hash = try String.fetchOne(db, sql: "SELECT body_hash FROM articles WHERE id = ?", arguments: [key]),
            let original = try String.fetchOne(db, sql: """
@@ -244,8 +248,13 @@ public final class StateStore: Sendable {
                 """, arguments: [hash, key]) {
             return (original, .exact)
         }
-        guard let own = try Row.fetchOne(db, sql: "SELECT signature, shingles FROM near_fingerprints WHERE article = ?",
-                                         arguments: [key]) else { return nil }
+        guard let own = try Row.fetchOne(db, sql: """
+                SELECT f.signature, f.shingles, a.updated_at FROM near_fingerprints f JOIN articles a ON a.id = f.article
+                WHERE f.article = ?
+                """, arguments: [key]) else { return nil }
+        // One second of slack for clock steps between the check and the claim.
+        let checkedAt: Double = own["updated_at"]
+        let since = checkedAt - 1
         let signature = [UInt8]((own["signature"] as Data?) ?? Data())
         let shingles: Int = own["shingles"]
         let recent = try Row.fetchAll(db, sql: """
@@ -255,7 +264,7 @@ public final class StateStore: Sendable {
             SELECT a.id, a.spool_name, f.signature, f.shingles FROM articles a JOIN near_fingerprints f ON f.article = a.id
                 WHERE a.written_at >= ? AND a.state = 'written' AND a.id != ?
             ORDER BY 1
-            """, arguments: [key, now - raceWindowSeconds, key])
+            """, arguments: [key, since, key])
         for row in recent {
             let other = [UInt8]((row["signature"] as Data?) ?? Data())
             guard let name: String = row["spool_name"],
@@ -264,9 +273,6 @@ public final class StateStore: Sendable {
         }
         return nil
     }
-
-    /// Seconds back that beginWriting compares near fingerprints directly (see duplicateAtClaim).
-    static let raceWindowSeconds: Double = 600
 
     /// A failed attempt. With `retryAt` the article stays pending and is offered again from then on; without,
     /// it is failed for good. Only pending articles can fail.
@@ -530,7 +536,7 @@ extension StateStore: SpoolLedger {
             for claim in claims {
                 let state = try String.fetchOne(db, sql: "SELECT state FROM articles WHERE id = ?", arguments: [claim.articleKey])
                 guard state == ArticleState.pending.rawValue, names[claim.articleKey] == nil else { continue }
-                if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, now: now, in: db) {
+                if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, in: db) {
                     try db.execute(sql: """
                         UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
                         WHERE id = ?

@@ -292,41 +292,58 @@ public final class Crawler: Sendable {
     /// How many articles complete between two backpressure checks (a check lists the spool directory).
     static let backpressureCheckEvery = 64
 
-    /// Processes the pending articles of these feeds, several at a time. Returns (feed, outcome) pairs; articles
-    /// left alone because of backpressure come back as `.deferred` and stay pending.
-    func processPending(feeds: Set<String>) async -> [(String, ArticleOutcome)] {
-        let pending: [ArticleRecord]
-        do {
-            pending = try store.pendingArticles(limit: config.maxItemsPerPoll * max(1, feeds.count))
-                .filter { feeds.contains($0.feed) }
-        } catch {
-            logger.error("Could not read pending articles.", metadata: ["error": "\(error)"])
-            return []
-        }
+    /// Pending articles read from the state database at a time.
+    var pendingBatchSize: Int { max(64, config.maxConcurrentTransfers * 4) }
+
+    /// Processes the pending articles of these feeds (nil = all), several at a time, batch after batch until
+    /// none is due. Returns (feed, outcome) pairs; articles left alone because of backpressure come back as
+    /// `.deferred` and stay pending.
+    func processPending(feeds: Set<String>?) async -> [(String, ArticleOutcome)] {
         var results: [(String, ArticleOutcome)] = []
-        var iterator = pending.makeIterator()
-        if !pending.isEmpty, backpressure.check() != nil {
-            return pending.map { ($0.feed, .deferred) }
-        }
-        await withTaskGroup(of: (String, ArticleOutcome).self) { group in
-            // Bounded: the fetcher caps transfers too, but this also bounds pages held in memory.
-            for _ in 0..<max(1, config.maxConcurrentTransfers) {
-                guard let record = iterator.next() else { break }
-                group.addTask { (record.feed, await self.process(record)) }
+        var attempted = Set<Int64>()
+        while !Task.isCancelled {
+            let batch: [ArticleRecord]
+            do {
+                batch = try store.pendingArticles(limit: pendingBatchSize, feeds: feeds)
+                    .filter { !attempted.contains($0.key) }  // never loop on a row whose state failed to update
+            } catch {
+                logger.error("Could not read pending articles.", metadata: ["error": "\(error)"])
+                break
             }
-            var completed = 0
-            var paused = false
-            for await result in group {
-                results.append(result)
-                completed += 1
-                if completed % Self.backpressureCheckEvery == 0 { paused = backpressure.check() != nil }
-                if !paused, let record = iterator.next() {
+            if batch.isEmpty { break }
+            attempted.formUnion(batch.map(\.key))
+            let (outcomes, paused) = await processBatch(batch)
+            results += outcomes
+            if paused { break }
+        }
+        return results
+    }
+
+    /// One batch, at most `maxConcurrentTransfers` articles in flight (this also bounds the pages held in
+    /// memory). Stops starting new articles when backpressure pauses writing.
+    private func processBatch(_ batch: [ArticleRecord]) async -> (outcomes: [(String, ArticleOutcome)], paused: Bool) {
+        var results: [(String, ArticleOutcome)] = []
+        var iterator = batch.makeIterator()
+        var paused = backpressure.check() != nil
+        if !paused {
+            await withTaskGroup(of: (String, ArticleOutcome).self) { group in
+                for _ in 0..<max(1, config.maxConcurrentTransfers) {
+                    guard let record = iterator.next() else { break }
                     group.addTask { (record.feed, await self.process(record)) }
+                }
+                var completed = 0
+                for await result in group {
+                    results.append(result)
+                    completed += 1
+                    if completed % Self.backpressureCheckEvery == 0 { paused = backpressure.check() != nil }
+                    if !paused, let record = iterator.next() {
+                        group.addTask { (record.feed, await self.process(record)) }
+                    }
                 }
             }
         }
         while let record = iterator.next() { results.append((record.feed, .deferred)) }
-        return results
+        return (results, paused)
     }
 
     /// One article, top to bottom.

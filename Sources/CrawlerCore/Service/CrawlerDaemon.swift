@@ -57,8 +57,15 @@ public struct CrawlerDaemon: Service {
                 for feed in await schedule.takeDue(now: Date()) {
                     group.addTask {
                         let report = await crawler.refresh(feed)
-                        _ = await crawler.processPending(feeds: [feed.name])
                         await schedule.completed(feed.name, report: report, now: Date())
+                    }
+                }
+                // One drainer at a time works through every pending article that is due: new items, retries,
+                // and whatever a crash or kill left unfinished. Returns at once when there are none.
+                if await schedule.takeDrainSlot() {
+                    group.addTask {
+                        _ = await crawler.processPending(feeds: nil)
+                        await schedule.drainFinished()
                     }
                 }
                 if let interval = notifier.watchdogIntervalSeconds,
@@ -140,6 +147,7 @@ actor Schedule {
     private var policy: PollPolicy
     /// Feeds being polled right now (never started twice at once).
     private(set) var inFlight = Set<String>()
+    private var draining = false
 
     init(feeds: [FeedConfig], persistedDue: [String: Date], policy: PollPolicy, now: Date = Date()) {
         self.policy = policy
@@ -152,7 +160,16 @@ actor Schedule {
 
     var feedCount: Int { feeds.count }
     var failingCount: Int { failing.count }
-    var inFlightCount: Int { inFlight.count }
+    var inFlightCount: Int { inFlight.count + (draining ? 1 : 0) }
+
+    /// True when the caller may start draining the pending queue (no drainer is running).
+    func takeDrainSlot() -> Bool {
+        if draining { return false }
+        draining = true
+        return true
+    }
+
+    func drainFinished() { draining = false }
 
     /// Feeds added or changed are polled soon; removed ones are forgotten.
     func update(feeds newFeeds: [FeedConfig], policy: PollPolicy, now: Date = Date()) {
