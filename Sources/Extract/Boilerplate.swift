@@ -6,10 +6,17 @@ public enum Boilerplate {
     /// Why a paragraph was dropped, nil when it is content.
     public static func dropReason(_ line: String) -> String? {
         let length = line.utf8.count
-        // Only prefixes and short lines are tested: lowercase at most the first 200 bytes, ASCII only (the
-        // phrases are ASCII; non-ASCII letters stay as they are).
-        let lowered = asciiLowercasedPrefix(line, 200)
         if length == 0 { return "empty" }
+        // Only prefixes and short lines are tested: lowercase at most the first bytes, ASCII only (the phrases
+        // are ASCII; non-ASCII letters stay as they are). Long lines need only the prefix checks.
+        let lowered = asciiLowercasedPrefix(line, length <= 200 ? 200 : 48)
+        if length > 200 {
+            for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
+            if lowered.hasPrefix("artikel ini telah tayang di") || lowered.hasPrefix("artikel ini sudah tayang di") {
+                return "syndication footer"
+            }
+            return nil
+        }
         for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
         if length <= 160 {
             for prefix in creditPrefixes where lowered.hasPrefix(prefix) { return "credit line (\(prefix))" }
@@ -106,15 +113,14 @@ public enum Boilerplate {
                       "youtube", "tiktok", "facebook", "twitter"]
         let verbs = ["ikuti", "follow", "gabung", "join", "subscribe", "simak", "cek berita", "dapatkan", "langganan",
                      "klik", "tonton"]
-        guard places.contains(where: { lowered.contains($0) }) else { return false }
+        guard places.contains(where: { lowered.bytesContain($0) }) else { return false }
         return verbs.contains { lowered.hasPrefix($0) }
     }
 
     /// "(Tribunnews.com/Fahdi Fahlevi)", "(ANTARA/Fulan)", "(Kompas.com/X)" as a line of its own.
     static func isCreditInParentheses(_ lowered: String) -> Bool {
-        guard lowered.hasPrefix("("), lowered.hasSuffix(")"), lowered.contains("/") else { return false }
-        return lowered.contains(".com") || lowered.contains(".id") || lowered.contains("antara")
-            || lowered.contains("foto") || lowered.contains("reuters") || lowered.contains("afp")
+        guard lowered.hasPrefix("("), lowered.hasSuffix(")"), lowered.bytesContain("/") else { return false }
+        return [".com", ".id", "antara", "foto", "reuters", "afp"].contains { lowered.bytesContain($0) }
     }
 
     /// "(ian)", "(tim/tim)", "(lau/pta)", "(nug)" — the desk's initials ending a story.
@@ -192,6 +198,40 @@ extension StringProtocol {
 extension String {
     /// Drops surrounding spaces and the punctuation chrome lines carry (":", "»", "-", "|").
     func trimmingPunctuationAndSpaces() -> String {
-        trimmingCharacters(in: " :»«›‹-–—|•·>\u{00A0}")
+        func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x20, 0x3A, 0x2D, 0x7C, 0x3E, 0xA0, 0xBB, 0xAB, 0xB7, 0x2039, 0x203A, 0x2013, 0x2014, 0x2022: return true
+            default: return false
+            }
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isTrimmed($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !isTrimmed($0) })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
+    }
+}
+
+extension String {
+    /// Substring test on UTF-8 bytes (Foundation's `contains` goes through NSString and is slow in hot loops).
+    func bytesContain(_ needle: String) -> Bool {
+        var haystack = self
+        var needle = needle
+        return haystack.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard n.count > 0, h.count >= n.count else { return n.count == 0 }
+                let first = n[0]
+                var i = 0
+                while i <= h.count - n.count {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count && h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }

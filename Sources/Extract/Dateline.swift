@@ -43,9 +43,8 @@ public enum Dateline {
         let words = head.split(separator: " ")
         guard words.count <= 7 else { return false }
         let lowered = head.lowercased()
-        let brand = lowered.contains(".com") || lowered.contains(".co.id") || lowered.contains(".id")
-            || lowered.contains("(antara") || lowered.contains("(reuters") || lowered.contains("(ap)")
-            || lowered.contains("(afp") || lowered.contains("cnn indonesia") || lowered.contains("kompas")
+        let brand = [".com", ".co.id", ".id", "(antara", "(reuters", "(ap)", "(afp", "cnn indonesia", "kompas"]
+            .contains { lowered.bytesContain($0) }
         // Every word capitalised (city names, brands) apart from short joiners.
         let joiners: Set<String> = ["dan", "di", "de", "of", "the", "and", "upon", "am", "an"]
         for word in words {
@@ -58,6 +57,7 @@ public enum Dateline {
         let upper = letters.filter(\.isUppercase).count
         // "WASHINGTON", "NEW YORK, 12 Maret": mostly capitals; or a short place name ("Jakarta") of at most 3 words.
         if letters.count > 0 && Double(upper) / Double(letters.count) > 0.7 { return true }
-        return words.count <= 3 && !head.contains(",") || (words.count <= 4 && head.contains(","))
+        let comma = head.bytesContain(",")
+        return words.count <= 3 && !comma || (words.count <= 4 && comma)
     }
 }

@@ -98,6 +98,9 @@ public struct Extractor: Sendable {
         // One walk mirrors the whole page for the scorer and collects the body's metadata signals.
         let fullDOM = MiniDOM(document: document)
         MetadataCollector.absorb(fullDOM.signals, dom: fullDOM, into: &page)
+        // The scorer rewrites its mirror; relaxed retries start again from this pristine copy (arrays are shared
+        // until written, so this costs nothing on the usual single pass).
+        let pristine = fullDOM.copy()
         let siteName = page.first("og:site_name") ?? page.jsonLD.publisher
         let language0 = Language.primary(page.htmlLang) ?? Language.primary(page.first("og:locale", "content-language", "language"))
         let indonesianSite = Self.isIndonesianHost(host) || language0 == "id"
@@ -149,7 +152,7 @@ public struct Extractor: Sendable {
             var flags = ScorerFlags()
             var best: (paragraphs: [String], length: Int, method: String, steps: [ExplainEntry]?)? = nil
             for attempt in 0..<4 {
-                let dom = attempt == 0 ? fullDOM : MiniDOM(document: document)
+                let dom = attempt == 0 ? fullDOM : pristine.copy()
                 let scorer = Scorer(dom: dom, flags: flags, articleTitle: title, explain: explain)
                 scorer.replaceBreakChains()
                 let article = scorer.grabArticle()
@@ -273,7 +276,7 @@ public struct Extractor: Sendable {
         metadata.paywalled = page.jsonLD.isAccessibleForFree == false || tier == "locked" || tier == "metered"
         let nextPage = resolve(page.nextLink, base: url)
 
-        let article = ExtractedArticle(title: SpoolTextFormat.line(title), paragraphs: lines, metadata: metadata)
+        let article = ExtractedArticle(title: spoolLine(title), paragraphs: lines, metadata: metadata)
         let words = lines.reduce(0) { $0 + Self.wordCount($1) }
         let result: ExtractionResult
         if lines.isEmpty {
@@ -501,7 +504,7 @@ public struct Extractor: Sendable {
 
     static func isStrongDateline(_ dateline: String) -> Bool {
         let lowered = dateline.lowercased()
-        if lowered.contains(".com") || lowered.contains(".co.id") || lowered.contains("(antara") || lowered.contains("(reuters") {
+        if [".com", ".co.id", "(antara", "(reuters"].contains(where: { lowered.bytesContain($0) }) {
             return true
         }
         let letters = dateline.filter(\.isLetter)

@@ -268,6 +268,19 @@ final class MiniDOM {
         self.init(top: document.root)
     }
 
+    private init(copying other: MiniDOM) {
+        nodes = other.nodes
+        texts = other.texts
+        attrs = other.attrs
+        root = other.root
+        body = other.body
+        htmlLang = other.htmlLang
+        signals = other.signals
+    }
+
+    /// An independent copy (arrays are copied on first write), for the scorer's relaxed retries.
+    func copy() -> MiniDOM { MiniDOM(copying: self) }
+
     /// Mirrors `top` and its subtree (a rule's body container, or the whole document).
     init(top: Node?) {
         guard let top else { return }
