@@ -90,29 +90,38 @@ import TestSupport
         }
     }
 
-    /// The whole pipeline (libcurl, TLS library init, SQLite, the spool writer) under the same switch.
+    /// The whole pipeline (libcurl, TLS library init, SQLite, the spool writer) under the same switch: a fetch
+    /// with writable+executable memory refused ends exactly like the same fetch without the restriction.
     @Test func fetchWorksWithoutWritableExecutableMemory() throws {
         let probe = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
                                    ["python3", "-c", "import ctypes,sys; sys.exit(0 if ctypes.CDLL(None).prctl(65, 1, 0, 0, 0) == 0 else 3)"])
         guard probe.status == 0 else { return }
         let origin = try TestOrigin(root: packageRoot.appendingPathComponent("Tests/Fixtures/sites"))
         defer { origin.stop() }
-        let work = TemporaryDirectory("mdwe-fetch")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allowed_private_hosts = ["127.0.0.1"]
-            per_host_delay = "0ms"
-            [[feeds]]
-            name = "sindonews"
-            url = "\(origin.baseURL("sindonews"))/rss.xml"
-            """)
-        let script = "import ctypes,os,sys; ctypes.CDLL(None).prctl(65, 1, 0, 0, 0); os.execv(sys.argv[1], sys.argv[1:])"
-        let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
-                                    ["python3", "-c", script, try feedcrawlerBinary().path, "fetch", "--config", config.path])
-        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
-        let written = (try? FileManager.default.contentsOfDirectory(atPath: "\(work.path)/spool")) ?? []
-        #expect(written.filter { $0.hasSuffix(".txt") }.count == 2)
+        let binary = try feedcrawlerBinary().path
+        func fetch(restricted: Bool) throws -> (status: Int32, written: Int, output: String) {
+            let work = TemporaryDirectory("mdwe-fetch")
+            let config = try work.write("feedcrawler.toml", """
+                spool_dir = "\(work.path)/spool"
+                state_dir = "\(work.path)/state"
+                allowed_private_hosts = ["127.0.0.1"]
+                per_host_delay = "0ms"
+                [[feeds]]
+                name = "sindonews"
+                url = "\(origin.baseURL("sindonews"))/rss.xml"
+                """)
+            let prctl = restricted ? "ctypes.CDLL(None).prctl(65, 1, 0, 0, 0); " : ""
+            let script = "import ctypes,os,sys; \(prctl)os.execv(sys.argv[1], sys.argv[1:])"
+            let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                        ["python3", "-c", script, binary, "fetch", "--config", config.path])
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: "\(work.path)/spool")) ?? []
+            return (result.status, files.filter { $0.hasSuffix(".txt") }.count, result.stdout + result.stderr)
+        }
+        let normal = try fetch(restricted: false)
+        let restricted = try fetch(restricted: true)
+        #expect(restricted.status == normal.status, "\(restricted.output)")
+        #expect(restricted.written == normal.written, "\(restricted.output)")
+        #expect(restricted.output.contains("Feed polled."), "\(restricted.output)")
     }
 
     /// SystemCallFilter= and RestrictAddressFamilies= only fail at run time, under systemd. Instead, trace the
@@ -135,9 +144,10 @@ import TestSupport
         let trace = work.file("trace.log").path
         let run = try runProcess(URL(fileURLWithPath: "/usr/bin/strace"),
                                  ["-f", "-qq", "-o", trace, try feedcrawlerBinary().path, "fetch", "--config", config.path])
-        guard run.status == 0 else {
-            // ptrace may be forbidden in some sandboxes: then strace itself fails before the binary runs.
-            #expect(!FileManager.default.fileExists(atPath: "\(work.path)/spool"), "fetch failed: \(run.stderr)")
+        // ptrace may be forbidden in some sandboxes: then strace fails before the binary runs and there is no
+        // trace to check. Whether the fetch itself succeeded is for the pipeline's tests; every call counts here.
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: trace))?[.size] as? Int, size > 0 else {
+            #expect(run.status != 0, "strace ran but wrote no trace")
             return
         }
         try Self.expectInsideFilters(trace: trace)
