@@ -122,7 +122,6 @@ final class MultiLoop: @unchecked Sendable {
     // MARK: loop thread
 
     private func run() {
-        var finishedSomething = false
         while true {
             var toStart: [PendingRequest] = []
             lock.lock()
@@ -163,12 +162,15 @@ final class MultiLoop: @unchecked Sendable {
                 let error = CurlError(multiCode: performCode, call: "curl_multi_perform")
                 for transfer in Array(active.values) { complete(transfer, .failure(error)) }
             }
-            finishedSomething = drainMessages()
+            let finishedSomething = drainMessages()
             // Free slots may let queued requests start now; otherwise sleep until a socket is ready, curl's
             // own timer fires, or another thread calls curl_multi_wakeup. 1000 ms is only the upper bound.
             if !(finishedSomething && hasQueued()) {
                 var ready: Int32 = 0
-                _ = curl_multi_poll(multi, nil, 0, 1000, &ready)
+                if curl_multi_poll(multi, nil, 0, 1000, &ready) != CURLM_OK {
+                    // Should not happen with a valid handle; never turn it into a busy loop.
+                    usleep(10_000)
+                }
             }
         }
     }

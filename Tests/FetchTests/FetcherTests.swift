@@ -115,6 +115,23 @@ func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedC
         #expect(await fetcher.fetch(FetchRequest(url: site.url("/_/hang?s=20"))) == .transient(.timeout))
     }
 
+    @Test func aTricklingServerTimesOut() async throws {
+        let site = try Site()
+        let fetcher = try loopbackFetcher {
+            $0.lowSpeedLimitBytesPerSecond = 100
+            $0.lowSpeedTimeSeconds = 2
+        }
+        #expect(await fetcher.fetch(FetchRequest(url: site.url("/_/trickle?bytes=50&every=1"))) == .transient(.timeout))
+    }
+
+    @Test func hugeHeadersArePermanent() async throws {
+        let site = try Site()
+        let fetcher = try loopbackFetcher { $0.maxHeaderBytes = 64 << 10 }
+        let outcome = await fetcher.fetch(FetchRequest(url: site.url("/_/headers?count=200&size=1000")))
+        #expect(outcome == .permanent(.headersTooLarge))
+        #expect(outcome.reason == "headers_too_large")
+    }
+
     @Test func connectionResetIsTransient() async throws {
         let site = try Site()
         let fetcher = try loopbackFetcher()
