@@ -113,10 +113,12 @@ final class Transfer {
                                    call: "write callback")
             return false
         }
-        if body.isEmpty {
-            // Reserve once from Content-Length (wire size; a compressed body grows, capped by the limit).
-            let announced = handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
-            if announced > 0 { body.reserveCapacity(min(announced, maxBodyBytes)) }
+        let needed = body.count + data.count
+        if needed > body.capacity {
+            // Grow by doubling as Array would, but never past the limit: a 10 MB cap must not cost a 16 MB buffer.
+            // The first reservation uses Content-Length (wire size; a compressed body grows from there).
+            let announced = body.isEmpty ? handle.offset(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T) : 0
+            body.reserveCapacity(min(maxBodyBytes, max(needed, body.capacity * 2, announced, 16 << 10)))
         }
         body.append(contentsOf: data)
         return true
