@@ -104,6 +104,16 @@ public struct SiteRules: Sendable, Equatable {
 
     public static let empty = SiteRules(rules: [])
 
+    /// The rules of Config/sites compiled into the binary (used when no `site_rules_dir` is configured).
+    public static let builtIn: SiteRules = {
+        var rules: [SiteRule] = []
+        for (index, document) in builtInDocuments.enumerated() {
+            // A broken generated rule is a build defect; skip it rather than crash (the unit test catches it).
+            if let rule = try? parse(Data(document.utf8), path: "built-in rule \(index)") { rules.append(rule) }
+        }
+        return SiteRules(rules: rules)
+    }()
+
     public init(rules: [SiteRule]) {
         self.rules = rules.sorted { $0.domain < $1.domain }
     }

@@ -235,3 +235,26 @@ import Testing
         #expect(Extractor.stitch([one, two])?.paragraphs == ["a", "b", "c"])
     }
 }
+
+@Suite struct BuiltInRuleTests {
+    @Test func builtInRulesMatchTheFiles() throws {
+        // Regenerate with `python3 Config/sites/make-builtin.py` after editing Config/sites.
+        let files = try SiteRules.load(directory: FixturePaths.siteRules.path)
+        #expect(SiteRules.builtIn == files)
+    }
+
+    @Test func batchWritesOneFilePerPage() throws {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("batch-in-\(UUID().uuidString)")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("batch-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: input); try? FileManager.default.removeItem(at: output) }
+        let page = "<html><head><title>Judul</title></head><body><article><p>" + String(repeating: "Kalimat berita yang cukup panjang, dengan koma. ", count: 10) + "</p></article></body></html>"
+        try page.write(to: input.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
+        try "<html><body></body></html>".write(to: input.appendingPathComponent("b.html"), atomically: true, encoding: .utf8)
+        let summary = try ExtractBatch.run(inputDirectory: input.path, outputDirectory: output.path, extractor: Extractor())
+        #expect(summary == ExtractBatch.Summary(pages: 2, articles: 1, rejected: 1))
+        let text = try String(contentsOf: output.appendingPathComponent("a.txt"), encoding: .utf8)
+        #expect(text.hasPrefix("Judul\n\nKalimat berita"))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("b.txt").path))
+    }
+}

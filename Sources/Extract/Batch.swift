@@ -1,0 +1,46 @@
+// Batch extraction for benchmarks (`feedcrawler extract --batch INDIR OUTDIR`): one process for a whole folder,
+// so throughput measures extraction, not process start-up.
+import CrawlerModel
+import Foundation
+import LibXML2
+
+public enum ExtractBatch {
+    public struct Summary: Sendable, Equatable {
+        public var pages: Int
+        public var articles: Int
+        public var rejected: Int
+
+        public init(pages: Int, articles: Int, rejected: Int) {
+            self.pages = pages
+            self.articles = articles
+            self.rejected = rejected
+        }
+    }
+
+    /// Extracts every `*.html` in `inputDirectory` into `outputDirectory/<name>.txt` (the spool text; a rejected
+    /// page gets its candidate text, or an empty file, so scoring sees every page). With `parseOnly` the pages are
+    /// only parsed (the libxml2 floor) and empty files are written. `baseURL` gives each page's URL from its name.
+    public static func run(inputDirectory: String, outputDirectory: String, extractor: Extractor, parseOnly: Bool = false,
+                           baseURL: (String) -> String = { "http://localhost/\($0)" }) throws -> Summary {
+        let names = try FileManager.default.contentsOfDirectory(atPath: inputDirectory).filter { $0.hasSuffix(".html") }.sorted()
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        var summary = Summary(pages: 0, articles: 0, rejected: 0)
+        for name in names {
+            let id = String(name.dropLast(5))
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: inputDirectory + "/" + name)))
+            var text = ""
+            if parseOnly {
+                _ = try? Document.parseHTML(bytes, url: baseURL(id))
+            } else {
+                let report = extractor.run(html: bytes, url: baseURL(id), charset: nil, explain: false)
+                switch report.result {
+                case .article(let article): text = article.spoolText; summary.articles += 1
+                case .rejected: text = report.candidate?.spoolText ?? ""; summary.rejected += 1
+                }
+            }
+            try text.write(toFile: outputDirectory + "/" + id + ".txt", atomically: false, encoding: .utf8)
+            summary.pages += 1
+        }
+        return summary
+    }
+}
