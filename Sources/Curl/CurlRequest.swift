@@ -59,6 +59,17 @@ public struct CurlRequest: Sendable {
     }
 }
 
+/// One followed redirect: the URL requested at that hop and the 3xx status it answered.
+public struct RedirectHop: Sendable, Equatable {
+    public let url: String
+    public let status: Int
+
+    public init(url: String, status: Int) {
+        self.url = url
+        self.status = status
+    }
+}
+
 /// The final response of a transfer (after redirects).
 public struct CurlResponse: Sendable {
     /// HTTP status of the final response.
@@ -70,6 +81,8 @@ public struct CurlResponse: Sendable {
     /// The body, decompressed.
     public let body: [UInt8]
     public let redirectCount: Int
+    /// The redirects followed, in order (empty when none).
+    public let redirects: [RedirectHop]
     /// The address of the last connection, e.g. "127.0.0.1".
     public let primaryIP: String
     /// Wall time of the whole transfer as curl measured it, in microseconds.
@@ -80,7 +93,9 @@ public struct CurlResponse: Sendable {
     public let httpVersion: String
 
     public init(status: Int, effectiveURL: String, headers: [HTTPHeaderField], body: [UInt8], redirectCount: Int,
-                primaryIP: String, totalTimeMicroseconds: Int, downloadedBytes: Int, httpVersion: String) {
+                primaryIP: String, totalTimeMicroseconds: Int, downloadedBytes: Int, httpVersion: String,
+                redirects: [RedirectHop] = []) {
+        self.redirects = redirects
         self.status = status
         self.effectiveURL = effectiveURL
         self.headers = headers

@@ -244,7 +244,8 @@ final class MultiLoop: @unchecked Sendable {
                 primaryIP: handle.string(CURLINFO_PRIMARY_IP),
                 totalTimeMicroseconds: handle.offset(CURLINFO_TOTAL_TIME_T),
                 downloadedBytes: handle.offset(CURLINFO_SIZE_DOWNLOAD_T),
-                httpVersion: Self.versionName(handle.long(CURLINFO_HTTP_VERSION)))
+                httpVersion: Self.versionName(handle.long(CURLINFO_HTTP_VERSION)),
+                redirects: transfer.redirects)
         }
         curl_multi_remove_handle(multi, handle.raw)
         active[handle.raw] = nil

@@ -16,6 +16,8 @@ final class Transfer {
     private(set) var body: [UInt8] = []
     private(set) var headers: [HTTPHeaderField] = []
     private var headerBytes = 0
+    /// Every non-1xx response seen, in order: the URL requested and its status (the last one is the final).
+    private var responses: [RedirectHop] = []
     /// Set by a callback that stopped the transfer on purpose; it explains the CURLcode that follows.
     private(set) var abortError: CurlError?
     /// Set when the address policy refused an address. curl may still connect to another address of the host
@@ -74,6 +76,8 @@ final class Transfer {
         try handle.set(CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0, "CURLOPT_FOLLOWLOCATION")
         try handle.set(CURLOPT_MAXREDIRS, max(0, request.maxRedirects), "CURLOPT_MAXREDIRS")
         try handle.set(CURLOPT_AUTOREFERER, 1, "CURLOPT_AUTOREFERER")
+        // A proxy's "200 Connection established" is not the server's response; keep it out of the headers.
+        try handle.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1, "CURLOPT_SUPPRESS_CONNECT_HEADERS")
         // Signals are process-wide; a library on a background thread must not use them (timeouts via poll).
         try handle.set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
         try handle.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, request.connectTimeoutMilliseconds), "CURLOPT_CONNECTTIMEOUT_MS")
@@ -129,6 +133,10 @@ final class Transfer {
             // A new status line: an earlier response (redirect, 100 Continue) is over; keep only the last one's.
             headers.removeAll(keepingCapacity: true)
             headerBytes = 0
+            if let status = Self.statusCode(ofStatusLine: data), status >= 200 {
+                // curl has already switched its effective URL to this hop's URL when it follows a redirect.
+                responses.append(RedirectHop(url: handle.string(CURLINFO_EFFECTIVE_URL), status: status))
+            }
         }
         headerBytes += data.count
         if headerBytes > maxHeaderBytes {
@@ -151,6 +159,20 @@ final class Transfer {
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         if !name.isEmpty { headers.append(HTTPHeaderField(name: name, value: value)) }
         return true
+    }
+
+    /// The redirects followed: every response before the final one.
+    var redirects: [RedirectHop] { Array(responses.dropLast()) }
+
+    /// 301 from "HTTP/1.1 301 Moved Permanently" or "HTTP/2 301".
+    static func statusCode(ofStatusLine line: UnsafeRawBufferPointer) -> Int? {
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")), space + 3 < line.count else { return nil }
+        var code = 0
+        for byte in line[(space + 1)...(space + 3)] {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            code = code * 10 + Int(byte - 0x30)
+        }
+        return code
     }
 
     /// Decides whether curl may connect to `address`; on refusal records why.

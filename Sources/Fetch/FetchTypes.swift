@@ -31,6 +31,20 @@ public struct FetchRequest: Sendable, Equatable {
     }
 }
 
+/// One followed redirect: the URL requested and the 3xx status it answered.
+public struct FetchRedirect: Sendable, Equatable {
+    public let url: String
+    public let status: Int
+
+    public init(url: String, status: Int) {
+        self.url = url
+        self.status = status
+    }
+
+    /// 301 and 308 say "use the new URL from now on"; 302, 303 and 307 do not.
+    public var isPermanent: Bool { status == 301 || status == 308 }
+}
+
 /// A 2xx response with a body.
 public struct FetchResponse: Sendable, Equatable {
     public let requestedURL: String
@@ -54,12 +68,16 @@ public struct FetchResponse: Sendable, Equatable {
     /// Cache-Control max-age in seconds, if the server gave one (a lower bound for the next poll).
     public let cacheMaxAgeSeconds: Int?
     public let redirectCount: Int
+    /// The redirects followed, in order.
+    public let redirects: [FetchRedirect]
     /// Headers of the final response, names lowercased; a repeated header keeps every value in order.
     public let headers: [String: [String]]
 
     public init(requestedURL: String, finalURL: String, status: Int, contentType: String?, charset: String?,
                 etag: String?, lastModified: String?, body: [UInt8], elapsedMs: Int, bytes: Int, wireBytes: Int,
-                cacheMaxAgeSeconds: Int?, redirectCount: Int, headers: [String: [String]]) {
+                cacheMaxAgeSeconds: Int?, redirectCount: Int, headers: [String: [String]],
+                redirects: [FetchRedirect] = []) {
+        self.redirects = redirects
         self.requestedURL = requestedURL
         self.finalURL = finalURL
         self.status = status
@@ -78,6 +96,15 @@ public struct FetchResponse: Sendable, Equatable {
 
     /// The first value of a header (`name` in any case).
     public func header(_ name: String) -> String? { headers[name.lowercased()]?.first }
+
+    /// Where the requested URL has moved permanently: the end of the leading run of 301/308 redirects (a
+    /// temporary redirect after them does not count, one before them cancels them). nil without such a move.
+    /// The scheduler persists it as the feed's new URL once it repeats over a few polls.
+    public var permanentRedirectURL: String? {
+        let permanentPrefix = redirects.prefix { $0.isPermanent }.count
+        guard permanentPrefix > 0 else { return nil }
+        return permanentPrefix < redirects.count ? redirects[permanentPrefix].url : finalURL
+    }
 }
 
 /// Why a fetch failed. `reason` is the stable token for logs, metrics and the state database.

@@ -215,7 +215,8 @@ public final class Fetcher: Fetching {
                              wireBytes: response.downloadedBytes,
                              cacheMaxAgeSeconds: CacheControl.maxAge(response.headerValues("cache-control")),
                              redirectCount: response.redirectCount,
-                             headers: headers)
+                             headers: headers,
+                             redirects: response.redirects.map { FetchRedirect(url: $0.url, status: $0.status) })
     }
 
     static func classify(_ error: CurlError) -> FetchOutcome {

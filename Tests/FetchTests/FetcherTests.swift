@@ -78,6 +78,35 @@ func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedC
         #expect(response.contentType == "text/html")
     }
 
+    @Test func reportsRedirectChainsAndPermanentMoves() async throws {
+        let site = try Site(files: ["_default/new.xml": "<rss version=\"2.0\"><channel/></rss>\n"])
+        let fetcher = try loopbackFetcher()
+        func chain(_ codes: [Int]) -> String {
+            // /_/redirect?code=A&to=/_/redirect?code=B&to=...&to=/new.xml, innermost last.
+            var target = "/new.xml"
+            for code in codes.reversed() { target = "/_/redirect?code=\(code)&to=\(encoded(target))" }
+            return site.url(target)
+        }
+        let permanent = try #require(await fetcher.fetch(FetchRequest(url: chain([301, 308]))).response)
+        #expect(permanent.redirects.map(\.status) == [301, 308])
+        #expect(permanent.redirects.first?.url == chain([301, 308]))
+        #expect(permanent.permanentRedirectURL == site.url("/new.xml"))
+        #expect(permanent.finalURL == site.url("/new.xml"))
+
+        let thenTemporary = try #require(await fetcher.fetch(FetchRequest(url: chain([301, 302]))).response)
+        #expect(thenTemporary.permanentRedirectURL == chain([302]))  // moved permanently to the 302's URL
+        #expect(thenTemporary.finalURL == site.url("/new.xml"))
+
+        for code in [302, 307] {
+            let temporary = try #require(await fetcher.fetch(FetchRequest(url: chain([code]))).response)
+            #expect(temporary.redirects.map(\.status) == [code])
+            #expect(temporary.permanentRedirectURL == nil)
+        }
+        let direct = try #require(await fetcher.fetch(FetchRequest(url: site.url("/new.xml"))).response)
+        #expect(direct.redirects.isEmpty)
+        #expect(direct.permanentRedirectURL == nil)
+    }
+
     @Test(arguments: ["file:///etc/passwd", "ftp://127.0.0.1/feed.xml", "gopher://127.0.0.1/1"])
     func refusesRedirectsOutOfHTTP(target: String) async throws {
         let site = try Site()
