@@ -48,12 +48,33 @@ final class NotifyListener: @unchecked Sendable {
     }
 }
 
+/// A loopback TCP port that was free a moment ago.
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard ok else { throw POSIXError(.EADDRNOTAVAIL) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
 @Suite(.serialized)
 struct DaemonEndToEndTests {
     @Test func daemonCrawlsNotifiesSystemdAndStopsCleanlyOnSigterm() throws {
         let origin = try TestOrigin(root: sitesDirectory)
         let work = TemporaryDirectory("e2e-daemon")
-        let config = try writeDemoConfig(in: work, origin: origin)
+        // A free loopback port for the metrics endpoint: bind to 0, read it, release it.
+        let metricsPort = try freeLoopbackPort()
+        let config = try writeDemoConfig(in: work, origin: origin, extra: """
+            metrics_file = "\(work.path)/feedcrawler.prom"
+            metrics_listen = "127.0.0.1:\(metricsPort)"
+            metrics_interval = "1s"
+            """)
         let expectedCount = try loadExpectedArticles().count
         let listener = try NotifyListener(directory: work)
         defer { listener.stop() }
@@ -79,6 +100,17 @@ struct DaemonEndToEndTests {
         }
         #expect(SpoolListing(spool).texts.count == expectedCount)
         Thread.sleep(forTimeInterval: 1.5)  // long enough for a watchdog ping and a status update
+
+        // Metrics: the textfile for node_exporter and the loopback endpoint say the same things.
+        let metricsFile = try String(contentsOf: work.file("feedcrawler.prom"), encoding: .utf8)
+        #expect(metricsFile.contains("# TYPE feedcrawler_articles_written_total counter"))
+        #expect(metricsFile.contains("feedcrawler_articles_written_total \(expectedCount)"), "\(metricsFile)")
+        #expect(metricsFile.contains("feedcrawler_polls_total{outcome=\"ok\"} 3"))
+        #expect(metricsFile.contains("feedcrawler_fetch_duration_seconds_bucket{purpose=\"article\",le=\"+Inf\"} \(expectedCount)"))
+        let scraped = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", "-c", "import urllib.request,sys; sys.stdout.write(urllib.request.urlopen('http://127.0.0.1:\(metricsPort)/metrics', timeout=5).read().decode())"])
+        #expect(scraped.status == 0, "\(scraped.stderr)")
+        #expect(scraped.stdout.contains("feedcrawler_articles_written_total \(expectedCount)"))
 
         // `status` is a health check: 0 while the daemon's main loop ticks.
         let running = try runFeedcrawler(["status", "--config", config.path])

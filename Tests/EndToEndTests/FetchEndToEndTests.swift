@@ -21,12 +21,13 @@ func loadExpectedArticles() throws -> [String: ExpectedArticle] {
 }
 
 /// A config pointing at the demo sites on `origin`, spool and state inside `directory`.
-func writeDemoConfig(in directory: TemporaryDirectory, origin: TestOrigin) throws -> URL {
+func writeDemoConfig(in directory: TemporaryDirectory, origin: TestOrigin, extra: String = "") throws -> URL {
     try directory.write("feedcrawler.toml", """
     spool_dir = "\(directory.path)/spool"
     state_dir = "\(directory.path)/state"
     allow_private_networks = true
     per_host_delay = "0ms"
+    \(extra)
 
     [[feeds]]
     name = "sindonews"

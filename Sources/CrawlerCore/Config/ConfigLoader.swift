@@ -139,7 +139,8 @@ private let topLevelKeys: [String] = [
     "spool_dir", "state_dir", "user_agent", "allow_private_networks", "allowed_private_hosts",
     "default_interval", "min_interval", "max_interval", "connect_timeout", "timeout", "max_redirects",
     "max_feed_bytes", "max_page_bytes", "per_host_concurrency", "per_host_delay", "max_concurrent_transfers",
-    "max_items_per_poll", "dedup_window", "site_rules_dir", "feeds",
+    "max_items_per_poll", "dedup_window", "site_rules_dir", "spool_max_files", "min_free_disk", "metrics_file",
+    "metrics_listen", "metrics_interval", "shutdown_grace", "feeds",
 ]
 private let feedKeys: [String] = ["name", "url", "interval", "kind", "link_pattern", "max_age", "enabled"]
 
@@ -155,6 +156,10 @@ enum ConfigLimits {
     static let perHostDelayMilliseconds = 0...3_600_000
     static let maxConcurrentTransfers = 1...4_096
     static let maxItemsPerPoll = 1...100_000
+    static let spoolMaxFiles = 0...100_000_000
+    static let minFreeDiskBytes = 0...(1 << 50)
+    static let metricsIntervalSeconds = 1...3_600
+    static let shutdownGraceSeconds = 1...600
     static let dedupWindowDays = 1...3_650
     static let maxAgeSeconds = 1...(3_650 * 86_400)
     static let userAgentLength = 1...512
@@ -253,6 +258,24 @@ private struct Validator {
             }
         }
         if let value = nonEmptyString(top, "site_rules_dir") { config.siteRulesDir = value }
+        if let value = integer(top, "spool_max_files", range: ConfigLimits.spoolMaxFiles) { config.spoolMaxFiles = value }
+        if let value = byteSize(top, "min_free_disk", range: ConfigLimits.minFreeDiskBytes) { config.minFreeDiskBytes = value }
+        if let value = nonEmptyString(top, "metrics_file") { config.metricsFile = value }
+        if let value = nonEmptyString(top, "metrics_listen") {
+            let parts = value.split(separator: ":")
+            if parts.count == 2, parts[0] == "127.0.0.1" || parts[0] == "localhost", let port = Int(parts[1]),
+               (1...65_535).contains(port) {
+                config.metricsListen = value
+            } else {
+                report("metrics_listen", "metrics_listen: \(configQuoted(value)) must be a loopback address and port, e.g. \"127.0.0.1:9464\"")
+            }
+        }
+        if let value = seconds(top, "metrics_interval", range: ConfigLimits.metricsIntervalSeconds) {
+            config.metricsIntervalSeconds = value
+        }
+        if let value = seconds(top, "shutdown_grace", range: ConfigLimits.shutdownGraceSeconds) {
+            config.shutdownGraceSeconds = value
+        }
 
         if normalizedPath(config.spoolDir) == normalizedPath(config.stateDir) {
             report(top.has("state_dir") ? "state_dir" : "spool_dir",

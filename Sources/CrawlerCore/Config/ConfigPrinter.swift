@@ -31,6 +31,12 @@ public enum ConfigPrinter {
         out.append("max_concurrent_transfers = \(config.maxConcurrentTransfers)")
         out.append("max_items_per_poll = \(config.maxItemsPerPoll)")
         out.append("dedup_window = \(configQuoted("\(config.dedupWindowDays)d"))")
+        out.append("spool_max_files = \(config.spoolMaxFiles)")
+        out.append("min_free_disk = \(config.minFreeDiskBytes)")
+        out.append(config.metricsFile.map { "metrics_file = \(configQuoted($0))" } ?? "# metrics_file is not set: no metrics file.")
+        out.append(config.metricsListen.map { "metrics_listen = \(configQuoted($0))" } ?? "# metrics_listen is not set: metrics are not served.")
+        out.append("metrics_interval = \(duration(seconds: config.metricsIntervalSeconds))")
+        out.append("shutdown_grace = \(duration(seconds: config.shutdownGraceSeconds))")
 
         for feed in config.feeds {
             out.append("")

@@ -29,12 +29,15 @@ public final class Crawler: Sendable {
     let canonicalizer: URLCanonicalizer
     let pollPolicy: PollPolicy
     let backpressure: Backpressure
+    /// Shared by every crawler a reload builds, so counters survive SIGHUP.
+    let metrics: Metrics
 
     /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
     init(config: Config, logger: Logger, fetcher: (any Fetching)? = nil) throws(CrawlerStartError) {
         self.config = config
         self.logger = logger
+        metrics = Metrics()
         do {
             store = try StateStore(directory: config.stateDir)
         } catch {
@@ -77,12 +80,14 @@ public final class Crawler: Sendable {
         guard newConfig.spoolDir == config.spoolDir, newConfig.stateDir == config.stateDir else {
             throw CrawlerStartError(description: "spool_dir and state_dir cannot change on reload; restart instead")
         }
-        return try Crawler(config: newConfig, logger: logger, store: store, delivery: delivery)
+        return try Crawler(config: newConfig, logger: logger, store: store, delivery: delivery, metrics: metrics)
     }
 
-    private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery) throws(CrawlerStartError) {
+    private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery,
+                 metrics: Metrics) throws(CrawlerStartError) {
         self.config = config
         self.logger = logger
+        self.metrics = metrics
         self.store = store
         self.delivery = delivery
         do {
@@ -100,6 +105,31 @@ public final class Crawler: Sendable {
     /// Builds the crawler for `config` with the real fetcher.
     public convenience init(config: Config, logger: Logger) throws(CrawlerStartError) {
         try self.init(config: config, logger: logger, fetcher: nil)
+    }
+
+    /// A fetch, with its latency, bytes and outcome counted.
+    func timedFetch(_ request: FetchRequest) async -> FetchOutcome {
+        let started = ContinuousClock.now
+        let outcome = await fetcher.fetch(request)
+        let elapsed = ContinuousClock.now - started
+        metrics.observe("feedcrawler_fetch_duration_seconds",
+                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                        ["purpose": request.purpose.rawValue])
+        if let response = outcome.response { metrics.increment("feedcrawler_fetched_bytes_total", by: Double(response.body.count)) }
+        return outcome
+    }
+
+    /// Sets the gauges and writes the metrics file, when configured. Called periodically by the daemon and at
+    /// the end of `fetch`.
+    func publishMetrics(feedCount: Int) {
+        let pending = (try? store.articleCounts())?[.pending] ?? 0
+        metrics.set("feedcrawler_pending_articles", Double(pending))
+        metrics.set("feedcrawler_feeds", Double(feedCount))
+        metrics.set("feedcrawler_spool_paused", backpressure.isPaused ? 1 : 0)
+        guard let path = config.metricsFile else { return }
+        do { try metrics.write(to: path) } catch {
+            logger.warning("Could not write the metrics file.", metadata: ["file": "\(path)", "error": "\(error)"])
+        }
     }
 
     // MARK: - State for the scheduler and status
@@ -179,8 +209,10 @@ public final class Crawler: Sendable {
 
         let request = FetchRequest(url: feed.url, purpose: .feed, etag: feedState.etag,
                                    lastModified: feedState.lastModified, maxBytes: config.maxFeedBytes)
-        let outcome = await fetcher.fetch(request)
+        let outcome = await timedFetch(request)
         feedState.lastOutcome = outcome.reason
+        metrics.increment("feedcrawler_polls_total", ["outcome": outcome.reason.split(separator: " ").first.map(String.init) ?? ""])
+        metrics.set("feedcrawler_last_poll_timestamp_seconds", Date().timeIntervalSince1970)
         let response: FetchResponse
         switch outcome {
         case .fresh(let fresh):
@@ -353,7 +385,7 @@ public final class Crawler: Sendable {
 
         // Fetch (the site's single-page variant when its rule knows one).
         let pageURL = extractor.singlePageURL(for: record.url) ?? record.url
-        let outcome = await fetcher.fetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes))
+        let outcome = await timedFetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes))
         guard case .fresh(let page) = outcome else {
             return fail(record, reason: outcome.reason, retryable: outcome.isWorthRetrying, log)
         }
@@ -393,6 +425,7 @@ public final class Crawler: Sendable {
         let delivery = self.delivery
         switch await BlockingWork.run({ delivery.deliver(document) }) {
         case .written(let name):
+            metrics.increment("feedcrawler_articles_written_total")
             logger.info("Article written.", metadata: log.merging([
                 "file": "\(name.textFileName)", "words": "\(article.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
             return .written
@@ -425,6 +458,7 @@ public final class Crawler: Sendable {
         } catch {
             logger.error("Could not record a duplicate.", metadata: log.merging(["error": "\(error)"]) { $1 })
         }
+        metrics.increment("feedcrawler_duplicates_total", ["stage": stage.rawValue])
         logger.info("Duplicate skipped.", metadata: log.merging(["stage": "\(stage.rawValue)", "of": "\(of)"]) { $1 })
         return .duplicate
     }
@@ -432,6 +466,7 @@ public final class Crawler: Sendable {
     /// Records a failed attempt: retryable ones stay pending with a backoff (1 min, doubling, at most 6 h,
     /// given up after 8 attempts), the others fail for good.
     func fail(_ record: ArticleRecord, reason: String, retryable: Bool, _ log: Logger.Metadata) -> ArticleOutcome {
+        metrics.increment("feedcrawler_article_failures_total", ["reason": reason])
         let attempts = record.attempts + 1
         let retry = retryable && attempts < 8
         let backoffSeconds = min(6 * 3600.0, 60 * pow(2, Double(attempts - 1)))
@@ -458,5 +493,7 @@ extension ContinuousClock.Instant {
 public func runFetchOnce(config: Config, feedNames: [String], logger: Logger) async throws(CrawlerStartError) -> FetchRunReport {
     let crawler = try Crawler(config: config, logger: logger)
     let feeds = feedNames.isEmpty ? config.feeds : config.feeds.filter { feedNames.contains($0.name) }
-    return await crawler.runPass(feeds: feeds)
+    let report = await crawler.runPass(feeds: feeds)
+    crawler.publishMetrics(feedCount: config.feeds.filter(\.enabled).count)
+    return report
 }

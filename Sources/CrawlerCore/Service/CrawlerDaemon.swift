@@ -45,6 +45,15 @@ public struct CrawlerDaemon: Service {
         logger.notice("Daemon started.", metadata: ["feeds": "\(initialConfig.feeds.count)", "config": "\(configPath)"])
 
         let crawlerBox = CrawlerBox(crawler)
+        if let listen = initialConfig.metricsListen {
+            do {
+                let server = try MetricsServer(listen: listen, metrics: crawler.metrics)
+                server.start()
+                logger.notice("Serving metrics.", metadata: ["listen": "\(listen)"])
+            } catch {
+                logger.error("Metrics server not started.", metadata: ["error": "\(error)"])
+            }
+        }
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         async let reloads: Void = watchReloads(hangups, crawlerBox: crawlerBox, schedule: schedule)
 
@@ -52,6 +61,7 @@ public struct CrawlerDaemon: Service {
         let stateDir = initialConfig.stateDir
         await withDiscardingTaskGroup { group in
             var lastWatchdog = ContinuousClock.now
+            var lastMetrics = ContinuousClock.now - .seconds(3600)
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let crawler = crawlerBox.current
                 for feed in await schedule.takeDue(now: Date()) {
@@ -74,6 +84,10 @@ public struct CrawlerDaemon: Service {
                     lastWatchdog = ContinuousClock.now
                 }
                 notifier.status(await statusLine(schedule: schedule, crawler: crawler))
+                if ContinuousClock.now - lastMetrics >= .seconds(crawler.config.metricsIntervalSeconds) {
+                    crawler.publishMetrics(feedCount: await schedule.feedCount)
+                    lastMetrics = ContinuousClock.now
+                }
                 Heartbeat(pid: getpid(), at: Date(), startedAt: startedAt, feeds: await schedule.feedCount,
                           polling: await schedule.inFlightCount, stopped: false).write(stateDir: stateDir)
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
@@ -213,6 +227,7 @@ actor Schedule {
 public func runDaemon(config: Config, configPath: String, logger: Logger,
                       reload: @escaping @Sendable (String) -> Result<Config, CrawlerDaemon.ReloadFailure>) async throws {
     let daemon = CrawlerDaemon(configPath: configPath, config: config, logger: logger,
+                               shutdownGraceSeconds: Double(config.shutdownGraceSeconds),
                                environment: ProcessInfo.processInfo.environment, reload: reload)
     let group = ServiceGroup(services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
