@@ -13,8 +13,9 @@ import LibXML2
 enum FeedEncoding {
     struct Prepared {
         var bytes: [UInt8]
-        /// The encoding to tell libxml2 (the declaration is rewritten to match).
-        var encoding: String
+        /// The encoding to tell libxml2 (the declaration is rewritten to match); nil lets libxml2 detect it
+        /// (EBCDIC only).
+        var encoding: String?
     }
 
     static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?, wasWide: Bool = false) throws(FeedParseError) -> Prepared {
@@ -41,7 +42,7 @@ enum FeedEncoding {
             if declaration?.encoding?.lowercased() != normalized {
                 body = replacingDeclaration(body, declaration, encoding: normalized!)
             }
-            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized!)
+            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized)
         }
         if let declared = declaration?.encoding, CharsetSniffer.normalize(declared) != "UTF-8" {
             body = replacingDeclaration(body, declaration, encoding: "UTF-8")

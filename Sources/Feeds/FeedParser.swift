@@ -68,7 +68,9 @@ public enum FeedParser {
         switch kind {
         case .html: format = .html
         case .jsonfeed: format = .json
-        default: format = try sniff(bytes, from: start)
+        default:
+            // EBCDIC ("<?xm" is 4C 6F A7 94): libxml2 recognises it and reads the declared code page itself.
+            format = bytes.starts(with: [0x4C, 0x6F, 0xA7, 0x94]) ? .xml : try sniff(bytes, from: start)
         }
         var document: FeedDocument
         switch format {
@@ -171,7 +173,13 @@ public enum FeedParser {
 
     private static func parseXML(_ bytes: [UInt8], from start: Int, url: String, charset: String?, wasWide: Bool,
                                  options: FeedParseOptions) throws(FeedParseError) -> FeedDocument {
-        let decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset, wasWide: wasWide)
+        let decoded: FeedEncoding.Prepared
+        if bytes.starts(with: [0x4C, 0x6F, 0xA7, 0x94]) {
+            // EBCDIC: no byte-level repairs (they assume an ASCII-compatible encoding); libxml2 decodes as declared.
+            decoded = FeedEncoding.Prepared(bytes: bytes, encoding: nil)
+        } else {
+            decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset, wasWide: wasWide)
+        }
         let document: Document
         do {
             // Strict first: most feeds are well-formed. A broken one gets its raw HTML wrapped in CDATA and
