@@ -24,7 +24,7 @@ enum FeedEncoding {
         if wasWide {
             // Already transcoded from UTF-16/32 to UTF-8: whatever the labels say, the bytes are UTF-8 now.
             if declaration?.encoding != nil { body = replacingDeclaration(body, declaration, encoding: "UTF-8") }
-            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: "UTF-8")
+            return Prepared(bytes: body, encoding: "UTF-8")
         }
         let label = httpCharset.flatMap { nonEmpty($0.trimmingFeedWhitespace) } ?? declaration?.encoding
         let normalized = label.flatMap(CharsetSniffer.normalize)
@@ -42,12 +42,12 @@ enum FeedEncoding {
             if declaration?.encoding?.lowercased() != normalized {
                 body = replacingDeclaration(body, declaration, encoding: normalized!)
             }
-            return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: normalized)
+            return Prepared(bytes: body, encoding: normalized)
         }
         if let declared = declaration?.encoding, CharsetSniffer.normalize(declared) != "UTF-8" {
             body = replacingDeclaration(body, declaration, encoding: "UTF-8")
         }
-        return Prepared(bytes: XMLReferenceRepair.repair(body), encoding: "UTF-8")
+        return Prepared(bytes: body, encoding: "UTF-8")
     }
 
     /// UTF-16 and UTF-32 input (with a byte-order mark, or recognised from how `<` is encoded as XML 1.0

@@ -182,13 +182,20 @@ public enum FeedParser {
         }
         let document: Document
         do {
-            // Strict first: most feeds are well-formed. A broken one gets its raw HTML wrapped in CDATA and
-            // libxml2's recovery mode; that costs a second parse only for broken feeds.
+            // Strict first: most feeds are well-formed and need nothing else. A feed that is not gets its entity
+            // references made numeric (see XMLReferenceRepair: after a well-formedness error libxml2 drops named
+            // references) and a second strict try; one still broken gets its raw HTML wrapped in CDATA and
+            // libxml2's recovery mode. Extra parses are paid only by broken feeds.
             if let strict = try? Document.parseXML(decoded.bytes, url: url, encoding: decoded.encoding, recover: false) {
                 document = strict
             } else {
-                document = try Document.parseXML(XMLMarkupWrapping.wrap(decoded.bytes), url: url,
-                                                 encoding: decoded.encoding, recover: true)
+                let repaired = decoded.encoding == nil ? decoded.bytes : XMLReferenceRepair.repair(decoded.bytes)
+                if let strict = try? Document.parseXML(repaired, url: url, encoding: decoded.encoding, recover: false) {
+                    document = strict
+                } else {
+                    document = try Document.parseXML(XMLMarkupWrapping.wrap(repaired), url: url,
+                                                     encoding: decoded.encoding, recover: true)
+                }
             }
         } catch {
             switch error {
