@@ -37,6 +37,8 @@ public struct FetchSettings: Sendable, Equatable {
     /// Check robots.txt (cached 24 h per host) before fetching an `.article`; feeds are configured by the
     /// operator and always fetched.
     public var respectRobotsTxt: Bool
+    /// A robots.txt Crawl-delay raises the host's minimum delay, up to this many seconds.
+    public var maxCrawlDelaySeconds: Double
 
     public init(userAgent: String = "feedcrawler/0.1",
                 connectTimeoutSeconds: Double = 10,
@@ -55,7 +57,8 @@ public struct FetchSettings: Sendable, Equatable {
                 maxCachedConnections: Int = 128,
                 maxRetryAfterSeconds: Int = 86_400,
                 acceptLanguage: String? = nil,
-                respectRobotsTxt: Bool = false) {
+                respectRobotsTxt: Bool = false,
+                maxCrawlDelaySeconds: Double = 30) {
         self.userAgent = userAgent
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds
@@ -74,6 +77,7 @@ public struct FetchSettings: Sendable, Equatable {
         self.maxRetryAfterSeconds = maxRetryAfterSeconds
         self.acceptLanguage = acceptLanguage
         self.respectRobotsTxt = respectRobotsTxt
+        self.maxCrawlDelaySeconds = maxCrawlDelaySeconds
     }
 
     /// The product token robots.txt groups are matched against: the User-Agent up to its first "/" or space.

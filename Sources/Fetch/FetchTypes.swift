@@ -19,9 +19,12 @@ public struct FetchRequest: Sendable, Equatable {
     public var maxBytes: Int?
     /// Accept header; nil = the default for `purpose`.
     public var accept: String?
+    /// Check robots.txt before fetching an `.article` (per-feed setting); nil = `FetchSettings.respectRobotsTxt`.
+    public var respectRobotsTxt: Bool?
 
     public init(url: String, purpose: FetchPurpose = .feed, etag: String? = nil, lastModified: String? = nil,
-                maxBytes: Int? = nil, accept: String? = nil) {
+                maxBytes: Int? = nil, accept: String? = nil, respectRobotsTxt: Bool? = nil) {
+        self.respectRobotsTxt = respectRobotsTxt
         self.url = url
         self.purpose = purpose
         self.etag = etag

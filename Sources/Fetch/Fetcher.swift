@@ -57,7 +57,7 @@ public final class Fetcher: Fetching {
             return .permanent(error.kind == .badScheme ? .badScheme : .badURL)
         }
         guard url.isFetchable else { return .permanent(.badScheme) }
-        if settings.respectRobotsTxt, request.purpose == .article {
+        if request.respectRobotsTxt ?? settings.respectRobotsTxt, request.purpose == .article {
             switch await robotsVerdict(url) {
             case .rules(let rules):
                 if !rules.isAllowed(pathAndQuery: url.pathAndQuery) { return .permanent(.robotsDisallowed) }
@@ -92,7 +92,13 @@ public final class Fetcher: Fetching {
             let request = FetchRequest(url: robotsURL, purpose: .feed, maxBytes: 512 << 10, accept: "text/plain")
             guard let parsed = try? CurlURL(robotsURL) else { return .rules(.allowAll) }
             let outcome = await fetchChecked(request, url: parsed)
-            return Self.robotsVerdict(from: outcome, productToken: token)
+            let verdict = Self.robotsVerdict(from: outcome, productToken: token)
+            if case .rules(let rules) = verdict, let delay = rules.crawlDelaySeconds {
+                // Crawl-delay spaces every request to the host (feeds too), capped so one file cannot park it.
+                let seconds = min(max(0, delay), max(0, settings.maxCrawlDelaySeconds))
+                gate.setMinimumDelay(url.host, .milliseconds(Int(seconds * 1000)))
+            }
+            return verdict
         }
     }
 

@@ -47,6 +47,8 @@ final class HostGate: @unchecked Sendable {
     private var hosts: [String: HostState] = [:]
     private var nextWaiterID: UInt64 = 0
     private var sweepThreshold = 1024
+    /// Longer per-host delays (robots.txt Crawl-delay), kept apart from HostState so they survive idle periods.
+    private var delayOverrides: [String: Duration] = [:]
     private let limit: Int
     private let minimumDelay: Duration
 
@@ -78,8 +80,16 @@ final class HostGate: @unchecked Sendable {
             let now = ContinuousClock.Instant.now
             let state = stateLocked(host)
             let start = max(now, state.nextStart)
-            state.nextStart = start + minimumDelay
+            state.nextStart = start + max(minimumDelay, delayOverrides[host] ?? .zero)
             return start - now
+        }
+    }
+
+    /// Raises the minimum delay between request starts for one host (never below the global one).
+    func setMinimumDelay(_ host: String, _ delay: Duration) {
+        lock.withLock {
+            if delayOverrides.count >= 100_000 { delayOverrides.removeAll() }  // bound; robots refills it
+            delayOverrides[host] = delay > minimumDelay ? delay : nil
         }
     }
 

@@ -91,4 +91,14 @@ import Testing
         for _ in 0..<3 { gate.release("a.example") }
         gate.release("b.example")
     }
+
+    @Test func aCrawlDelayRaisesOneHostsSpacing() async {
+        let gate = HostGate(limit: 4, minimumDelay: .zero)
+        gate.setMinimumDelay("slow.example", .milliseconds(150))
+        let clock = ContinuousClock()
+        let started = clock.now
+        for _ in 0..<3 { #expect(await gate.acquire("slow.example")) }
+        #expect(clock.now - started >= .milliseconds(300))
+        for _ in 0..<3 { gate.release("slow.example") }
+    }
 }

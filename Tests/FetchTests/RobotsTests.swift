@@ -90,6 +90,20 @@ import TestSupport
         #expect(await fetcher.isAllowedByRobots(site.named("detik", "/private/b.html")))
     }
 
+    @Test func perRequestOverrideAndCrawlDelay() async throws {
+        let site = try Site(files: [
+            "kompas.localhost/robots.txt": "User-agent: *\nDisallow: /private/\nCrawl-delay: 0.2\n",
+            "kompas.localhost/private/a.html": "<p>secret</p>\n",
+        ])
+        let fetcher = try loopbackFetcher { $0.allowedPrivateHosts = ["kompas.localhost"] }
+        let url = site.named("kompas", "/private/a.html")
+        // Off in the settings, on for this feed's articles:
+        #expect(await fetcher.fetch(FetchRequest(url: url, purpose: .article, respectRobotsTxt: true))
+            == .permanent(.robotsDisallowed))
+        #expect(await fetcher.fetch(FetchRequest(url: url, purpose: .article)).response != nil)
+        #expect(await fetcher.robotsRules(for: url)?.crawlDelaySeconds == 0.2)
+    }
+
     @Test func anUnreachableHostReportsItsOwnFailure() async throws {
         let fetcher = try Fetcher(settings: FetchSettings(respectRobotsTxt: true))
         // Loopback is not allowed: robots.txt cannot be read, and the article gets the same reason.
