@@ -129,7 +129,7 @@ import TestSupport
         #expect(result.stderr.contains("no feed named nope"))
     }
 
-    @Test(arguments: ["fetch", "run", "check-config", "extract", "parse-feed", "import-opml"])
+    @Test(arguments: ["fetch", "run", "check-config", "extract", "parse-feed", "import-opml", "status"])
     func everySubcommandHasHelp(subcommand: String) throws {
         let result = try runFeedcrawler([subcommand, "--help"])
         #expect(result.status == 0)
