@@ -2,6 +2,7 @@
 // total line on stdout; log events go to stderr.
 import ArgumentParser
 import CrawlerCore
+import Foundation
 
 struct FetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,10 @@ struct FetchCommand: ParsableCommand {
     var feedNames: [String] = []
 
     func run() throws {
-        let logger = options.bootstrapLogging()
+        // On a terminal (not a pipe, not systemd), a progress line below the log lines.
+        let progress = TerminalProgress.isWanted(environment: ProcessInfo.processInfo.environment)
+            ? TerminalProgress() : nil
+        let logger = options.bootstrapLogging(progress: progress)
         let config = try options.loadConfig(logger: logger)
         let configured = config.feeds.map(\.name)
         let unknown = feedNames.filter { !configured.contains($0) }
@@ -28,13 +32,22 @@ struct FetchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let names = feedNames
+        let progressLine = ProgressLine.forStandardError()
+        var showProgress: (@Sendable (FetchProgress) -> Void)?
+        if let progressLine {
+            showProgress = { progress in progressLine.show(progress.line) }
+        }
+        let onProgress = showProgress
         let outcome: Result<FetchRunReport, CrawlerStartError> = Blocking.run {
             do throws(CrawlerStartError) {
-                return .success(try await runFetchOnce(config: config, feedNames: names, logger: logger))
+                return .success(try await runFetchOnce(config: config, feedNames: names, logger: logger,
+                                                       progress: onProgress))
             } catch {
                 return .failure(error)
             }
         }
+        progressLine?.clear()
+        progress?.finish()
         let report: FetchRunReport
         switch outcome {
         case .success(let value):

@@ -31,6 +31,8 @@ public final class Crawler: Sendable {
     let backpressure: Backpressure
     /// Shared by every crawler a reload builds, so counters survive SIGHUP.
     let metrics: Metrics
+    /// The running one-shot pass's progress, if it reports any.
+    private let progressTracker = LockedValue<ProgressTracker?>(nil)
 
     /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
@@ -150,15 +152,22 @@ public final class Crawler: Sendable {
 
     /// Polls the given feeds (concurrently, politeness per host is the fetcher's job), then processes every
     /// pending article of those feeds. What `feedcrawler fetch` runs.
-    public func runPass(feeds: [FeedConfig]) async -> FetchRunReport {
+    /// - Parameter progress: called (from any thread) after each feed poll and each article.
+    public func runPass(feeds: [FeedConfig], progress: (@Sendable (FetchProgress) -> Void)? = nil) async -> FetchRunReport {
         let started = ContinuousClock.now
         var reports: [String: FeedRunReport] = [:]
+        let tracker = ProgressTracker(feedsTotal: feeds.filter(\.enabled).count, report: progress)
         await withTaskGroup(of: FeedRunReport.self) { group in
             for feed in feeds where feed.enabled {
                 group.addTask { await self.refresh(feed) }
             }
-            for await report in group { reports[report.feed] = report }
+            for await report in group {
+                reports[report.feed] = report
+                tracker.update { $0.feedsPolled += 1 }
+            }
         }
+        progressTracker.withLock { $0 = tracker }
+        defer { progressTracker.withLock { $0 = nil } }
         for feed in feeds where !feed.enabled {
             reports[feed.name] = FeedRunReport(feed: feed.name, status: .skipped(reason: "disabled"))
         }
@@ -378,8 +387,21 @@ public final class Crawler: Sendable {
         return (results, paused)
     }
 
-    /// One article, top to bottom.
+    /// One article, top to bottom (counted for the progress line when a pass tracks one).
     func process(_ record: ArticleRecord) async -> ArticleOutcome {
+        let outcome = await processArticle(record)
+        if let tracker = progressTracker.withLock({ $0 }) {
+            tracker.update {
+                $0.articlesDone += 1
+                if case .written = outcome { $0.articlesWritten += 1 }
+                if case .failed = outcome { $0.articlesFailed += 1 }
+                if case .retryLater = outcome { $0.articlesFailed += 1 }
+            }
+        }
+        return outcome
+    }
+
+    private func processArticle(_ record: ArticleRecord) async -> ArticleOutcome {
         let started = ContinuousClock.now
         let log: Logger.Metadata = ["feed": "\(record.feed)", "url": "\(record.url)"]
 
@@ -490,10 +512,40 @@ extension ContinuousClock.Instant {
 }
 
 /// `feedcrawler fetch`: one pass over all enabled feeds, or the named ones.
-public func runFetchOnce(config: Config, feedNames: [String], logger: Logger) async throws(CrawlerStartError) -> FetchRunReport {
+public func runFetchOnce(config: Config, feedNames: [String], logger: Logger,
+                         progress: (@Sendable (FetchProgress) -> Void)? = nil) async throws(CrawlerStartError) -> FetchRunReport {
     let crawler = try Crawler(config: config, logger: logger)
     let feeds = feedNames.isEmpty ? config.feeds : config.feeds.filter { feedNames.contains($0.name) }
-    let report = await crawler.runPass(feeds: feeds)
+    let report = await crawler.runPass(feeds: feeds, progress: progress)
     crawler.publishMetrics(feedCount: config.feeds.filter(\.enabled).count)
     return report
+}
+
+/// Counts a pass's progress and hands each new state to the caller's callback.
+final class ProgressTracker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var progress = FetchProgress()
+    private let report: (@Sendable (FetchProgress) -> Void)?
+
+    init(feedsTotal: Int, report: (@Sendable (FetchProgress) -> Void)?) {
+        progress.feedsTotal = feedsTotal
+        self.report = report
+    }
+
+    func update(_ change: (inout FetchProgress) -> Void) {
+        guard let report else { return }
+        let snapshot = lock.withLock { () -> FetchProgress in
+            change(&progress)
+            return progress
+        }
+        report(snapshot)
+    }
+}
+
+/// A value behind a lock, for the few mutable fields of otherwise immutable Sendable classes.
+final class LockedValue<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

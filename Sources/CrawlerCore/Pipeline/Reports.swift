@@ -84,3 +84,20 @@ extension String {
         count >= length ? self : self + String(repeating: pad, count: length - count)
     }
 }
+
+/// Where a pass stands, for the progress line `feedcrawler fetch` shows on a terminal.
+public struct FetchProgress: Sendable, Equatable {
+    public var feedsPolled = 0
+    public var feedsTotal = 0
+    public var articlesWritten = 0
+    public var articlesDone = 0
+    public var articlesFailed = 0
+
+    public init() {}
+
+    /// e.g. "feeds 12/300  articles 45 written, 3 failed"
+    public var line: String {
+        "feeds \(feedsPolled)/\(feedsTotal)  articles \(articlesWritten) written, \(articlesFailed) failed, "
+            + "\(articlesDone) done"
+    }
+}
