@@ -2,9 +2,16 @@
 
 /// Runs HTTP(S) GET transfers on one dedicated libcurl multi-interface thread.
 ///
-/// Safe to share between tasks. Transfers beyond `maxTransfersInFlight` wait in a FIFO queue. Cancelling the
-/// calling task aborts its transfer (or drops it from the queue). Releasing the client stops its thread; whatever
-/// is still in flight then fails with `.shutdown`.
+/// Safe to share between tasks. Transfers beyond `maxTransfersInFlight` wait in a FIFO queue. Releasing the
+/// client stops its thread; whatever is still in flight then fails with `.shutdown`.
+///
+/// Cancelling the calling task aborts its transfer: the cancellation handler wakes the loop
+/// (curl_multi_wakeup), which removes the easy handle at once. That is prompter than returning non-zero from an
+/// xferinfo callback, which curl only calls when data moves or about once a second.
+///
+/// Proxies from the environment (http_proxy, https_proxy, no_proxy) apply, as libcurl does by default. Through
+/// a proxy, the address check sees the proxy's address, not the origin's (the proxy resolves the name): a
+/// private proxy must be listed in the policy, and the proxy's own rules then decide what it reaches.
 public final class CurlClient: Sendable {
     public struct Configuration: Sendable {
         /// Transfers run concurrently at most; the rest queue (each in flight costs buffers and a socket).
