@@ -68,7 +68,7 @@ enum AtomParser {
             } else if node.hasName("author") {
                 item.author = item.author ?? personName(node)
             } else if node.hasName("creator") {
-                item.author = item.author ?? node.htmlFieldText
+                item.author = item.author ?? node.personText
             }
         }
         // Without an alternate link, an http(s) id is the permalink (feedparser reads ids like permalink guids).
@@ -142,12 +142,12 @@ enum AtomParser {
     static func personName(_ node: Node) -> String? {
         var name: String?, email: String?
         node.forEachElementChild { child in
-            if child.hasName("name") { name = name ?? nonEmpty(PlainText.fromText(child.literalText)) }
+            if child.hasName("name") { name = name ?? child.personText }
             else if child.hasName("email") { email = email ?? child.trimmedText }
         }
         if name == nil, email == nil {
             // Some RSS feeds write <atom:author>Name</atom:author> without children.
-            return node.htmlFieldText
+            return node.personText
         }
         if let name, let email { return "\(name) (\(email))" }
         return name ?? email

@@ -106,8 +106,8 @@ enum RSSParser {
             case .updated: atomUpdated = atomUpdated ?? node.trimmedText
             case .author:
                 if Namespace.isAtom(node.namespaceURI) { atomAuthor = atomAuthor ?? AtomParser.personName(node) }
-                else { author = author ?? node.htmlFieldText }
-            case .creator: dcCreator = dcCreator ?? node.htmlFieldText
+                else { author = author ?? node.personText }
+            case .creator: dcCreator = dcCreator ?? node.personText
             case .group:
                 guard Namespace.isMedia(node.namespaceURI) else { return }
                 // <media:group><media:title/><media:description/></media:group>

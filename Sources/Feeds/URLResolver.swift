@@ -6,7 +6,11 @@ enum URLResolver {
     /// absolute, or `reference` already has a scheme, `reference` is returned (trimmed, dot segments kept).
     static func resolve(_ reference: String, against base: String?) -> String {
         let reference = trimmed(reference)
-        if scheme(of: reference) != nil { return reference }
+        if let scheme = scheme(of: reference) {
+            // Schemes are case-insensitive; "HTTP://x" is written "http://x" (as urljoin and browsers do).
+            guard scheme.utf8.contains(where: { $0 >= 65 && $0 <= 90 }) else { return reference }
+            return scheme.lowercased() + reference.dropFirst(scheme.count)
+        }
         guard let base, let baseScheme = scheme(of: base) else { return reference }
         let baseParts = Parts(base, schemeLength: baseScheme.count)
         if reference.isEmpty { return base.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? base }

@@ -70,6 +70,14 @@ extension Node {
     /// Plain text of a field that holds HTML or text (RSS titles and descriptions); nil when empty.
     var htmlFieldText: String? { nonEmpty(PlainText.fromHTML(rawText)) }
 
+    /// A person's name (author, dc:creator): plain text as written. Not tag-stripped: "Name <name@example.com>"
+    /// (escaped in the feed) is a common form and the address is part of it; markup inside is left to
+    /// `htmlFieldText` when the element really has element children.
+    var personText: String? {
+        if hasElementChild { return htmlFieldText }
+        return nonEmpty(PlainText.fromText(literalText))
+    }
+
     /// A URL-ish field (link, guid, loc): text trimmed, nil when empty.
     var trimmedText: String? {
         let text = literalText.trimmingFeedWhitespace
