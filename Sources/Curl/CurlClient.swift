@@ -20,9 +20,12 @@ public final class CurlClient: Sendable {
         public var maxCachedConnections: Int
         /// Which addresses may be connected to (checked at connect time, every hop).
         public var addressPolicy: AddressPolicy
+        /// A PEM file of CA certificates to trust instead of the system bundle (CURLOPT_CAINFO); nil = system.
+        public var caBundlePath: String?
 
         public init(maxTransfersInFlight: Int = 64, maxCachedConnections: Int = 128,
-                    addressPolicy: AddressPolicy = .publicOnly) {
+                    addressPolicy: AddressPolicy = .publicOnly, caBundlePath: String? = nil) {
+            self.caBundlePath = caBundlePath
             self.maxTransfersInFlight = maxTransfersInFlight
             self.maxCachedConnections = maxCachedConnections
             self.addressPolicy = addressPolicy
@@ -36,7 +39,7 @@ public final class CurlClient: Sendable {
         self.configuration = configuration
         loop = try MultiLoop(maxInFlight: configuration.maxTransfersInFlight,
                              maxCachedConnections: configuration.maxCachedConnections,
-                             policy: configuration.addressPolicy)
+                             policy: configuration.addressPolicy, caBundlePath: configuration.caBundlePath)
     }
 
     deinit { loop.stop() }

@@ -39,10 +39,11 @@ final class MultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let maxInFlight: Int
     private let policy: AddressPolicy
+    private let caBundlePath: String?
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var spareHandles: [EasyHandle] = []
 
-    init(maxInFlight: Int, maxCachedConnections: Int, policy: AddressPolicy) throws(CurlError) {
+    init(maxInFlight: Int, maxCachedConnections: Int, policy: AddressPolicy, caBundlePath: String?) throws(CurlError) {
         try Curl.initialize()
         guard let multi = curl_multi_init() else {
             throw CurlError(kind: .outOfMemory, message: "curl_multi_init returned NULL", call: "curl_multi_init")
@@ -50,6 +51,7 @@ final class MultiLoop: @unchecked Sendable {
         self.multi = multi
         self.maxInFlight = max(1, maxInFlight)
         self.policy = policy
+        self.caBundlePath = caBundlePath
         // Idle connections kept open for reuse (curl's default is 4 per added handle, unbounded over time).
         let code = fc_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(1, maxCachedConnections))
         guard code == CURLM_OK else {
@@ -193,7 +195,7 @@ final class MultiLoop: @unchecked Sendable {
                 return
             }
         }
-        let transfer = Transfer(pending: pending, handle: handle, policy: policy)
+        let transfer = Transfer(pending: pending, handle: handle, policy: policy, caBundlePath: caBundlePath)
         do throws(CurlError) {
             try transfer.configure()
         } catch {

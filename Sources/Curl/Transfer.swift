@@ -8,6 +8,7 @@ final class Transfer {
     let pending: PendingRequest
     let handle: EasyHandle
     private let policy: AddressPolicy
+    private let caBundlePath: String?
     private var headerList: HeaderList?
     /// curl writes a human-readable detail here when a call fails (CURLOPT_ERRORBUFFER, CURL_ERROR_SIZE bytes).
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -30,7 +31,8 @@ final class Transfer {
     private let maxBodyBytes: Int
     private let maxHeaderBytes: Int
 
-    init(pending: PendingRequest, handle: EasyHandle, policy: AddressPolicy) {
+    init(pending: PendingRequest, handle: EasyHandle, policy: AddressPolicy, caBundlePath: String?) {
+        self.caBundlePath = caBundlePath
         self.pending = pending
         self.handle = handle
         self.policy = policy
@@ -92,7 +94,11 @@ final class Transfer {
             // "" = every encoding this libcurl can decode (gzip, deflate, br, zstd here).
             try handle.set(CURLOPT_ACCEPT_ENCODING, "", "CURLOPT_ACCEPT_ENCODING")
         }
+        // HTTP/2 when the TLS handshake offers it (ALPN), HTTP/1.1 otherwise and for plain http.
         try handle.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS), "CURLOPT_HTTP_VERSION")
+        if let caBundlePath {
+            try handle.set(CURLOPT_CAINFO, caBundlePath, "CURLOPT_CAINFO")
+        }
         if let agent = request.userAgent {
             try handle.set(CURLOPT_USERAGENT, agent, "CURLOPT_USERAGENT")
         }

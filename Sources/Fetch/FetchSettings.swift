@@ -39,6 +39,8 @@ public struct FetchSettings: Sendable, Equatable {
     public var respectRobotsTxt: Bool
     /// A robots.txt Crawl-delay raises the host's minimum delay, up to this many seconds.
     public var maxCrawlDelaySeconds: Double
+    /// PEM file of CA certificates to trust instead of the system bundle; nil = the system's.
+    public var caBundlePath: String?
 
     public init(userAgent: String = "feedcrawler/0.1",
                 connectTimeoutSeconds: Double = 10,
@@ -58,7 +60,9 @@ public struct FetchSettings: Sendable, Equatable {
                 maxRetryAfterSeconds: Int = 86_400,
                 acceptLanguage: String? = nil,
                 respectRobotsTxt: Bool = false,
-                maxCrawlDelaySeconds: Double = 30) {
+                maxCrawlDelaySeconds: Double = 30,
+                caBundlePath: String? = nil) {
+        self.caBundlePath = caBundlePath
         self.userAgent = userAgent
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.requestTimeoutSeconds = requestTimeoutSeconds

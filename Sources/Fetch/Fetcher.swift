@@ -24,7 +24,8 @@ public final class Fetcher: Fetching {
         do {
             client = try CurlClient(configuration: .init(maxTransfersInFlight: settings.maxConcurrentTransfers,
                                                          maxCachedConnections: settings.maxCachedConnections,
-                                                         addressPolicy: policy))
+                                                         addressPolicy: policy,
+                                                         caBundlePath: settings.caBundlePath))
         } catch {
             throw FetcherSetupError(description: "cannot start the transfer client: \(error)")
         }
