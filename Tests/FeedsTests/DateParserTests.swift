@@ -82,6 +82,10 @@ let dateCases: [DateCase] = [
     DateCase(text: "July 30, 2022 12:06 AM GMT", instant: utc(2022, 7, 30, 0, 6), offset: 0),
     DateCase(text: "07/30/2022 08:06", instant: utc(2022, 7, 30, 8, 6), offset: 0),  // US order when day > 12
     DateCase(text: "1899-12-31T00:00:00Z", instant: utc(1899, 12, 31), offset: 0),
+    DateCase(text: "Sat Jul 30 2022 08:06:00 GMT+0700 (Western Indonesia Time)", instant: utc(2022, 7, 30, 1, 6), offset: 7 * hour),
+    DateCase(text: "Senin (25/7/2022) 10:00 WIB", instant: utc(2022, 7, 25, 3), offset: 7 * hour),
+    DateCase(text: "30-07-2022 08:06", instant: utc(2022, 7, 30, 8, 6), offset: 0),
+    DateCase(text: "Diperbarui 30 Jul 2022, 15:30 WIB", instant: utc(2022, 7, 30, 8, 30), offset: 7 * hour),
 ]
 
 @Suite("DateParser")
