@@ -220,6 +220,16 @@ struct QuirkTests {
         if case .success(let feed) = result { #expect(feed.items.isEmpty) }
     }
 
+    @Test("100,000-deep HTML nesting (section page and autodiscovery) is walked without recursion")
+    func deepHTML() throws {
+        let depth = 100_000
+        let page = "<html><body>" + String(repeating: "<div><a href=\"/berita/1234567/judul\">x</a>", count: depth) + "</body></html>"
+        let feed = try FeedParser.parse(bytes(page), url: "https://e.com/", kind: .html)
+        #expect(feed.items.map(\.link) == ["https://e.com/berita/1234567/judul"])
+        let head = "<html><head>" + String(repeating: "<span>", count: depth) + "</head></html>"
+        #expect(throws: FeedParseError.self) { try FeedParser.parse(bytes(head), url: "https://e.com/") }
+    }
+
     @Test("a 5,000-item feed parses completely, dates and all")
     func largeFeed() throws {
         var items = ""
