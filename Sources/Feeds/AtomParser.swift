@@ -11,7 +11,9 @@ enum AtomParser {
         let base = root.base(inheriting: feedURL)
         var alternate: (href: String, score: Int)?
         var entries: [Node] = []
+        var hints = RefreshHints()
         root.forEachElementChild { node in
+            if hints.consider(node) { return }
             if node.hasName("entry") {
                 entries.append(node)
             } else if node.hasName("title") {
@@ -24,6 +26,7 @@ enum AtomParser {
         }
         // No alternate link: an http(s) feed id is the best home page there is (feedparser does the same).
         feed.link = alternate?.href ?? idLink(root, base: base)
+        feed.updateIntervalHintSeconds = hints.seconds
         feed.items.reserveCapacity(entries.count)
         for entry in entries {
             feed.items.append(parseEntry(entry, base: entry.base(inheriting: base)))

@@ -21,7 +21,9 @@ enum RSSParser {
 
     private static func readChannel(_ channel: Node, base: String, into feed: inout ParsedFeed) {
         var atomAlternate: String?
+        var hints = RefreshHints()
         channel.forEachElementChild { node in
+            if hints.consider(node) { return }
             if node.hasName("title") {
                 if feed.title == nil, !Namespace.isExtension(node.namespaceURI) { feed.title = node.htmlFieldText }
             } else if node.hasName("link") {
@@ -34,6 +36,7 @@ enum RSSParser {
             }
         }
         if feed.link == nil { feed.link = atomAlternate }
+        feed.updateIntervalHintSeconds = hints.seconds
     }
 
     private static func collectItems(in container: Node, base: String, into items: inout [FeedItem]) {

@@ -16,6 +16,7 @@ enum Namespace {
     static let sitemap = "http://www.sitemaps.org/schemas/sitemap/0.9"
     static let googleNews = "http://www.google.com/schemas/sitemap-news/0.9"
     static let xhtml = "http://www.w3.org/1999/xhtml"
+    static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
 
     /// Extension namespaces whose elements must not be mistaken for RSS core elements of the same local name
     /// (`media:title`, `atom:link`, `itunes:summary`, ...).
@@ -184,5 +185,50 @@ extension String {
         }
         result += rest
         return result
+    }
+}
+
+/// The feed's own polling hints: RSS `<ttl>` (minutes) and the syndication module's `sy:updatePeriod` /
+/// `sy:updateFrequency` ("hourly" and 2 = every 30 minutes). Collected from the channel (or Atom feed) element.
+struct RefreshHints {
+    var ttlMinutes: Int?
+    var period: String?
+    var frequency: Int?
+
+    /// Looks at one channel-level element; true when it was a hint.
+    mutating func consider(_ node: Node) -> Bool {
+        if node.hasName("ttl") {
+            ttlMinutes = node.trimmedText.flatMap { Int($0) }
+            return true
+        }
+        if node.hasName("updatePeriod") || node.hasName("updateFrequency"),
+           node.namespaceURI == Namespace.syndication {
+            if node.hasName("updatePeriod") { period = node.trimmedText?.lowercased() }
+            else { frequency = node.trimmedText.flatMap { Int($0) } }
+            return true
+        }
+        return false
+    }
+
+    /// Seconds between polls the feed asks for at most as often as; nil without a usable hint. When both
+    /// forms are present the longer one wins (both are lower bounds).
+    var seconds: Int? {
+        var candidates: [Int] = []
+        // A year is the largest plausible hint; anything above (or zero, or negative) is a typo.
+        let year = 365 * 86_400
+        if let ttlMinutes, ttlMinutes > 0, ttlMinutes * 60 <= year { candidates.append(ttlMinutes * 60) }
+        if let period {
+            let periodSeconds: Int? = switch period {
+            case "hourly": 3600
+            case "daily": 86_400
+            case "weekly": 7 * 86_400
+            case "monthly": 30 * 86_400
+            case "yearly": year
+            default: nil
+            }
+            let times = max(1, min(frequency ?? 1, 3600))
+            if let periodSeconds { candidates.append(max(1, periodSeconds / times)) }
+        }
+        return candidates.max()
     }
 }

@@ -137,6 +137,24 @@ struct QuirkTests {
         #expect(try FeedParser.parse(bytes(mixed), url: feedURL).items.count == 2)
     }
 
+    @Test("polling hints: <ttl> minutes, sy:updatePeriod/Frequency, the longer of both; nonsense ignored")
+    func refreshHints() throws {
+        let sy = "xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\""
+        func hint(_ channelExtra: String) throws -> Int? {
+            let source = "<rss version=\"2.0\" \(sy)><channel><title>T</title>\(channelExtra)</channel></rss>"
+            return try FeedParser.parse(bytes(source), url: feedURL).updateIntervalHintSeconds
+        }
+        #expect(try hint("<ttl>15</ttl>") == 900)
+        #expect(try hint("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>") == 1800)
+        #expect(try hint("<sy:updatePeriod> daily </sy:updatePeriod>") == 86_400)
+        #expect(try hint("<ttl>60</ttl><sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>") == 3600)
+        #expect(try hint("<ttl>0</ttl>") == nil)
+        #expect(try hint("<ttl>soon</ttl><sy:updatePeriod>fortnightly</sy:updatePeriod>") == nil)
+        #expect(try hint("") == nil)
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\" \(sy)><sy:updatePeriod>weekly</sy:updatePeriod></feed>"
+        #expect(try FeedParser.parse(bytes(atom), url: feedURL).updateIntervalHintSeconds == 7 * 86_400)
+    }
+
     @Test("all items linking to one article page is also broken")
     func sameLink() {
         let same = rss(items: String(repeating: "<item><link>https://e.com/news/latest</link></item>", count: 3))
