@@ -32,21 +32,19 @@ struct FetchCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let names = feedNames
-        let progressLine = ProgressLine.forStandardError()
-        var showProgress: (@Sendable (FetchProgress) -> Void)?
-        if let progressLine {
-            showProgress = { progress in progressLine.show(progress.line) }
+        var onProgress: (@Sendable (FetchProgress) -> Void)?
+        if let progress {
+            onProgress = { update in progress.show(update.line) }
         }
-        let onProgress = showProgress
+        let showProgress = onProgress
         let outcome: Result<FetchRunReport, CrawlerStartError> = Blocking.run {
             do throws(CrawlerStartError) {
                 return .success(try await runFetchOnce(config: config, feedNames: names, logger: logger,
-                                                       progress: onProgress))
+                                                       progress: showProgress))
             } catch {
                 return .failure(error)
             }
         }
-        progressLine?.clear()
         progress?.finish()
         let report: FetchRunReport
         switch outcome {

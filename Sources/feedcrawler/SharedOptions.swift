@@ -39,10 +39,10 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// Installs the process's log handler and returns the root logger. Call once, first thing in `run()`.
-    func bootstrapLogging() -> Logger {
+    func bootstrapLogging(progress: TerminalProgress? = nil) -> Logger {
         LogSetup.bootstrap(level: LogSetup.level(named: logLevel) ?? .info,
                            format: LogFormat(rawValue: logFormat.lowercased()) ?? .text,
-                           environment: ProcessInfo.processInfo.environment)
+                           environment: ProcessInfo.processInfo.environment, progress: progress)
     }
 
     /// Loads and validates the config; on any problem prints them all (`file:line: message`) and exits 2.

@@ -181,3 +181,32 @@ final class ManualClock: @unchecked Sendable {
         #expect(collected.lines.count == 8)
     }
 }
+
+@Suite struct LoggingProgressTests {
+    @Test func progressLineStaysBelowLogLines() {
+        let screen = CollectedLines()
+        let clock = ManualClock()
+        let progress = TerminalProgress(output: screen.sink.write, clock: { clock.now })
+        let log = Logger(label: "test") { _ in
+            LineLogHandler(level: .info, format: .text, journal: true, sink: screen.sink, progress: progress)
+        }
+        log.info("Before any progress.")
+        progress.show("feeds 0/2")
+        clock.advance(50)
+        progress.show("feeds 1/2")  // within 100 ms of the last draw: remembered, not drawn
+        log.warning("Article failed.", metadata: ["reason": "http_404"])
+        clock.advance(100)
+        progress.show("feeds 2/2")
+        progress.finish()
+        log.info("After.")
+        #expect(screen.lines == [
+            "<6>info Before any progress.\n",
+            "\r\u{1B}[Kfeeds 0/2",
+            // The log line clears the progress line, and the latest progress text is drawn again below it.
+            "\r\u{1B}[K<4>warning Article failed. reason=http_404\nfeeds 1/2",
+            "\r\u{1B}[Kfeeds 2/2",
+            "\r\u{1B}[K",
+            "<6>info After.\n",
+        ])
+    }
+}

@@ -63,10 +63,12 @@ public struct LineLogHandler: LogHandler {
     private let clock: @Sendable () -> Int
     /// Shared by every copy of the handler (one per process), so a burst is counted across all loggers.
     private let rateLimiter: LogRateLimiter?
+    /// A terminal progress line to keep below the log lines (fetch on a TTY); log lines are written through it.
+    private let progress: TerminalProgress?
 
     public init(level: Logger.Level = .info, format: LogFormat = .text, journal: Bool = false,
                 metadataProvider: Logger.MetadataProvider? = nil, sink: LogSink = .standardError,
-                rateLimiter: LogRateLimiter? = nil,
+                rateLimiter: LogRateLimiter? = nil, progress: TerminalProgress? = nil,
                 clock: @escaping @Sendable () -> Int = LineLogHandler.wallClockMilliseconds) {
         self.logLevel = level
         self.format = format
@@ -74,6 +76,7 @@ public struct LineLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
         self.sink = sink
         self.rateLimiter = rateLimiter
+        self.progress = progress
         self.clock = clock
     }
 
@@ -93,13 +96,17 @@ public struct LineLogHandler: LogHandler {
         if let rateLimiter {
             let (summaries, write) = rateLimiter.admit(level: event.level, message: message, metadata: merged)
             for summary in summaries {
-                sink.write(LogLineFormatter.line(level: summary.level, message: summary.message, metadata: summary.metadata,
-                                                 format: format, journal: journal, epochMilliseconds: now))
+                emit(LogLineFormatter.line(level: summary.level, message: summary.message, metadata: summary.metadata,
+                                           format: format, journal: journal, epochMilliseconds: now))
             }
             guard write else { return }
         }
-        sink.write(LogLineFormatter.line(level: event.level, message: message, metadata: merged, format: format,
-                                         journal: journal, epochMilliseconds: now))
+        emit(LogLineFormatter.line(level: event.level, message: message, metadata: merged, format: format,
+                                   journal: journal, epochMilliseconds: now))
+    }
+
+    private func emit(_ line: String) {
+        if let progress { progress.writeAbove(line) } else { sink.write(line) }
     }
 
     /// The current time in milliseconds since 1970 (CLOCK_REALTIME).

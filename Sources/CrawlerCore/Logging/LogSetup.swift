@@ -8,13 +8,14 @@ import Glibc
 public enum LogSetup {
     /// Installs `LineLogHandler` as the handler of every `Logger` in the process. swift-log allows this once;
     /// call it from `main` only. Returns the root logger to pass down.
-    public static func bootstrap(level: Logger.Level, format: LogFormat,
-                                 environment: [String: String]) -> Logger {
+    /// `progress`: a terminal progress line to keep below the log lines (see `TerminalProgress`).
+    public static func bootstrap(level: Logger.Level, format: LogFormat, environment: [String: String],
+                                 progress: TerminalProgress? = nil) -> Logger {
         let journal = stderrIsJournal(environment: environment)
         // One limiter for the process: at most 10 lines a minute per identical problem (see LogRateLimiter).
         let rateLimiter = LogRateLimiter()
         LoggingSystem.bootstrap { _ in
-            LineLogHandler(level: level, format: format, journal: journal, rateLimiter: rateLimiter)
+            LineLogHandler(level: level, format: format, journal: journal, rateLimiter: rateLimiter, progress: progress)
         }
         return Logger(label: "feedcrawler")
     }
