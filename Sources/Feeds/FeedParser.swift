@@ -80,13 +80,7 @@ public enum FeedParser {
         case .html:
             let html = try parseHTML(bytes, url: url, charset: contentTypeCharset)
             if kind == .html {
-                var pattern: Regex<AnyRegexOutput>?
-                if let source = options.linkPattern {
-                    do { pattern = try Regex(source) } catch {
-                        throw FeedParseError(.badLinkPattern, "link_pattern is not a valid regular expression: \(source)")
-                    }
-                }
-                document = .feed(HTMLPageParser.sectionPage(html, pageURL: url, linkPattern: pattern))
+                document = .feed(HTMLPageParser.sectionPage(html, pageURL: url, linkPattern: try compiledLinkPattern(options)))
             } else {
                 let feeds = HTMLPageParser.discoverFeeds(html, pageURL: url)
                 guard !feeds.isEmpty else {
@@ -99,6 +93,14 @@ public enum FeedParser {
                                     options: options)
         }
         if case .feed(var feed) = document {
+            // Sitemaps often list every kind of page (republika's mixes /kanal/ and /berita/): the link pattern
+            // keeps the articles, as it does on HTML section pages.
+            if feed.kind == .sitemap, let pattern = try compiledLinkPattern(options) {
+                feed.items.removeAll { item in
+                    guard let link = item.link else { return true }
+                    return (try? pattern.firstMatch(in: link)) == nil
+                }
+            }
             if let limit = options.maxItems, feed.items.count > limit { feed.items.removeSubrange(limit...) }
             if options.rejectHomepageLinks, feed.kind != .html {
                 try FeedHealth.checkLinks(&feed)
@@ -106,6 +108,13 @@ public enum FeedParser {
             document = .feed(feed)
         }
         return document
+    }
+
+    private static func compiledLinkPattern(_ options: FeedParseOptions) throws(FeedParseError) -> Regex<AnyRegexOutput>? {
+        guard let source = options.linkPattern else { return nil }
+        do { return try Regex(source) } catch {
+            throw FeedParseError(.badLinkPattern, "link_pattern is not a valid regular expression: \(source)")
+        }
     }
 
     // MARK: Detection
@@ -251,8 +260,9 @@ public enum FeedParser {
 
 /// Knobs for one parse; the defaults suit feeds.
 public struct FeedParseOptions: Sendable, Equatable {
-    /// `kind = .html` only: a regular expression (Swift Regex syntax) that an absolute link must contain a match
-    /// of to count as an article; it replaces the URL-shape heuristic. Links must still be on the page's site.
+    /// HTML section pages and sitemaps: a regular expression (Swift Regex syntax) that an absolute link must
+    /// contain a match of to count as an article. On HTML pages it replaces the URL-shape heuristic (links must
+    /// still be on the page's site); in sitemaps it drops the URLs that do not match. Ignored for RSS/Atom/JSON.
     public var linkPattern: String?
     /// Sitemaps: URLs (and child sitemaps) dated before this are dropped; undated ones are kept.
     public var notBefore: Date?
