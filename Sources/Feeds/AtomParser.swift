@@ -6,7 +6,7 @@ import Foundation
 import LibXML2
 
 enum AtomParser {
-    static func parse(root: Node, feedURL: String) -> ParsedFeed {
+    static func parse(root: Node, feedURL: String, dates: FeedDates = FeedDates()) -> ParsedFeed {
         var feed = ParsedFeed(kind: .atom)
         let base = root.base(inheriting: feedURL)
         var alternate: (href: String, score: Int)?
@@ -29,12 +29,12 @@ enum AtomParser {
         feed.updateIntervalHintSeconds = hints.seconds
         feed.items.reserveCapacity(entries.count)
         for entry in entries {
-            feed.items.append(parseEntry(entry, base: entry.base(inheriting: base)))
+            feed.items.append(parseEntry(entry, base: entry.base(inheriting: base), dates: dates))
         }
         return feed
     }
 
-    static func parseEntry(_ entry: Node, base: String) -> FeedItem {
+    static func parseEntry(_ entry: Node, base: String, dates: FeedDates) -> FeedItem {
         var item = FeedItem()
         var alternate: (href: String, score: Int)?
         var summary: String?, content: String?, mediaDescription: String?
@@ -78,8 +78,8 @@ enum AtomParser {
         item.link = alternate?.href ?? item.id.flatMap { URLResolver.isHTTP($0) ? $0 : nil }
         if item.id == nil { item.id = item.link }
         item.summary = summary ?? content ?? mediaDescription
-        item.published = published.flatMap(DateParser.date)
-        item.updated = updated.flatMap(DateParser.date)
+        item.published = published.flatMap(dates.date)
+        item.updated = updated.flatMap(dates.date)
         // RFC 4287 lets an entry inherit the feed's (or its <source>'s) author; we do not, nor does feedparser:
         // a feed-level author is usually the publication ("Redaksi"), and `author` is the entry's own byline.
         return item

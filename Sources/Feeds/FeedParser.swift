@@ -76,7 +76,7 @@ public enum FeedParser {
         switch format {
         case .json:
             let utf8 = CharsetSniffer.isValidUTF8(bytes) ? bytes : Windows1252.toUTF8(bytes)
-            document = .feed(try JSONFeedParser.parse(Array(utf8[start...]), feedURL: url))
+            document = .feed(try JSONFeedParser.parse(Array(utf8[start...]), feedURL: url, dates: FeedDates(options)))
         case .html:
             let html = try parseHTML(bytes, url: url, charset: contentTypeCharset)
             if kind == .html {
@@ -219,18 +219,20 @@ public enum FeedParser {
         }
         guard let root = document.root else { throw FeedParseError(.malformedXML, "no root element") }
         if root.hasName("rss") || root.hasName("RDF") || root.hasName("rdf") {
-            return .feed(RSSParser.parse(root: root, feedURL: url))
+            return .feed(RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options)))
         }
-        if root.hasName("feed") { return .feed(AtomParser.parse(root: root, feedURL: url)) }
+        if root.hasName("feed") { return .feed(AtomParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
         if root.hasName("urlset") {
-            return .feed(SitemapParser.parseURLSet(root: root, feedURL: url, notBefore: options.notBefore))
+            return .feed(SitemapParser.parseURLSet(root: root, feedURL: url, notBefore: options.notBefore,
+                                                   dates: FeedDates(options)))
         }
         if root.hasName("sitemapindex") {
-            return .sitemapIndex(SitemapParser.parseIndex(root: root, feedURL: url, notBefore: options.notBefore))
+            return .sitemapIndex(SitemapParser.parseIndex(root: root, feedURL: url, notBefore: options.notBefore,
+                                                          dates: FeedDates(options)))
         }
         if root.hasName("channel") {
             // A bare <channel> root (seen with broken RSS 0.9x generators).
-            var feed = RSSParser.parse(root: root, feedURL: url)
+            var feed = RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options))
             if feed.items.isEmpty { feed = ParsedFeed(kind: .rss) }
             return .feed(feed)
         }
@@ -271,17 +273,21 @@ public struct FeedParseOptions: Sendable, Equatable {
     /// Report a feed whose item links all point at a site's home page as broken (`links_point_to_homepage`)
     /// instead of returning one bogus article. On by default.
     public var rejectHomepageLinks: Bool
+    /// Seconds east of UTC for dates that state no zone ("2026-07-24 10:00:00"). Default 0: UTC, as feedparser
+    /// reads them. An Indonesian site that writes WIB wall-clock times without a zone: 25200.
+    public var zonelessDateOffsetSeconds: Int
     /// A gzip body (e.g. sitemap.xml.gz) may inflate to at most this many bytes (default 64 MiB; the sitemap
     /// protocol allows 50 MB uncompressed). A gzip bomb stops here with `too_large`.
     public var maxDecompressedBytes: Int
 
     public init(linkPattern: String? = nil, notBefore: Date? = nil, maxItems: Int? = nil, rejectHomepageLinks: Bool = true,
-                maxDecompressedBytes: Int = 64 << 20) {
+                maxDecompressedBytes: Int = 64 << 20, zonelessDateOffsetSeconds: Int = 0) {
         self.linkPattern = linkPattern
         self.notBefore = notBefore
         self.maxItems = maxItems
         self.rejectHomepageLinks = rejectHomepageLinks
         self.maxDecompressedBytes = maxDecompressedBytes
+        self.zonelessDateOffsetSeconds = zonelessDateOffsetSeconds
     }
 }
 

@@ -3,7 +3,7 @@ import CrawlerModel
 import Foundation
 
 enum JSONFeedParser {
-    static func parse(_ bytes: [UInt8], feedURL: String) throws(FeedParseError) -> ParsedFeed {
+    static func parse(_ bytes: [UInt8], feedURL: String, dates: FeedDates = FeedDates()) throws(FeedParseError) -> ParsedFeed {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
@@ -31,8 +31,8 @@ enum JSONFeedParser {
             item.summary = string(entry["summary"]).flatMap { nonEmpty(PlainText.fromHTML($0)) }
                 ?? string(entry["content_html"]).flatMap { nonEmpty(PlainText.fromHTML($0)) }
                 ?? string(entry["content_text"]).flatMap { nonEmpty(PlainText.fromText($0)) }
-            item.published = string(entry["date_published"]).flatMap(DateParser.date)
-            item.updated = string(entry["date_modified"]).flatMap(DateParser.date)
+            item.published = string(entry["date_published"]).flatMap(dates.date)
+            item.updated = string(entry["date_modified"]).flatMap(dates.date)
             // Not inherited from the feed-level author (see AtomParser): `author` is the item's own byline.
             item.author = authorName(entry)
             feed.items.append(item)

@@ -7,15 +7,15 @@ import Glibc
 import LibXML2
 
 enum RSSParser {
-    static func parse(root: Node, feedURL: String) -> ParsedFeed {
+    static func parse(root: Node, feedURL: String, dates: FeedDates = FeedDates()) -> ParsedFeed {
         var feed = ParsedFeed(kind: .rss)
         let rootBase = root.base(inheriting: feedURL)
         let channel = root.child(named: "channel")
         let channelBase = channel?.base(inheriting: rootBase) ?? rootBase
         if let channel { readChannel(channel, base: channelBase, into: &feed) }
         // RSS 2.0: items inside the channel. RDF (0.90/1.0), and some broken 2.0 feeds: items beside it.
-        if let channel { collectItems(in: channel, base: channelBase, into: &feed.items) }
-        collectItems(in: root, base: rootBase, into: &feed.items)
+        if let channel { collectItems(in: channel, base: channelBase, dates: dates, into: &feed.items) }
+        collectItems(in: root, base: rootBase, dates: dates, into: &feed.items)
         return feed
     }
 
@@ -39,9 +39,9 @@ enum RSSParser {
         feed.updateIntervalHintSeconds = hints.seconds
     }
 
-    private static func collectItems(in container: Node, base: String, into items: inout [FeedItem]) {
+    private static func collectItems(in container: Node, base: String, dates: FeedDates, into items: inout [FeedItem]) {
         container.forEachElementChild { node in
-            if node.hasName("item") { items.append(parseItem(node, base: node.base(inheriting: base))) }
+            if node.hasName("item") { items.append(parseItem(node, base: node.base(inheriting: base), dates: dates)) }
         }
     }
 
@@ -52,7 +52,7 @@ enum RSSParser {
 
     /// Reads one <item>. Field priorities follow feedparser where it is sensible: the core RSS element first,
     /// then Dublin Core, then Atom and Media RSS.
-    static func parseItem(_ item: Node, base: String) -> FeedItem {
+    static func parseItem(_ item: Node, base: String, dates: FeedDates) -> FeedItem {
         var title: String?, dcTitle: String?, mediaTitle: String?
         var link: String?, atomLink: String?
         var guid: String?, guidIsPermaLink = true
@@ -131,8 +131,8 @@ enum RSSParser {
         result.id = guid ?? about ?? result.link
         result.summary = description ?? atomSummary ?? contentEncoded ?? atomContent ?? mediaDescription ?? itunesSummary
         // Published: pubDate, then Dublin Core (RDF feeds date items only with dc:date), then Atom.
-        result.published = [pubDate, issued, atomPublished, dcDate].lazy.compactMap { $0.flatMap(DateParser.date) }.first
-        result.updated = [atomUpdated, modified, dcDate].lazy.compactMap { $0.flatMap(DateParser.date) }.first
+        result.published = [pubDate, issued, atomPublished, dcDate].lazy.compactMap { $0.flatMap(dates.date) }.first
+        result.updated = [atomUpdated, modified, dcDate].lazy.compactMap { $0.flatMap(dates.date) }.first
         result.author = author ?? dcCreator ?? atomAuthor
         return result
     }

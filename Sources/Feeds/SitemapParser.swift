@@ -7,7 +7,7 @@ import LibXML2
 enum SitemapParser {
     /// A <urlset>: one item per <url>, link and id = <loc>, updated = <lastmod>, and for Google News entries
     /// published = <news:publication_date>, title = <news:title>.
-    static func parseURLSet(root: Node, feedURL: String, notBefore: Date?) -> ParsedFeed {
+    static func parseURLSet(root: Node, feedURL: String, notBefore: Date?, dates: FeedDates = FeedDates()) -> ParsedFeed {
         var feed = ParsedFeed(kind: .sitemap)
         let base = root.base(inheriting: feedURL)
         root.forEachElementChild { url in
@@ -17,11 +17,11 @@ enum SitemapParser {
                 if node.hasName("loc") {
                     item.link = item.link ?? resolveFeedLink(node.trimmedText, base: base)
                 } else if node.hasName("lastmod") {
-                    item.updated = item.updated ?? node.trimmedText.flatMap(DateParser.date)
+                    item.updated = item.updated ?? node.trimmedText.flatMap(dates.date)
                 } else if node.hasName("news") {
                     node.forEachElementChild { news in
                         if news.hasName("publication_date") {
-                            item.published = item.published ?? news.trimmedText.flatMap(DateParser.date)
+                            item.published = item.published ?? news.trimmedText.flatMap(dates.date)
                         } else if news.hasName("title") {
                             item.title = item.title ?? news.htmlFieldText
                         }
@@ -39,7 +39,7 @@ enum SitemapParser {
     }
 
     /// A <sitemapindex>: the child sitemaps to fetch next, in document order.
-    static func parseIndex(root: Node, feedURL: String, notBefore: Date?) -> [SitemapReference] {
+    static func parseIndex(root: Node, feedURL: String, notBefore: Date?, dates: FeedDates = FeedDates()) -> [SitemapReference] {
         var references: [SitemapReference] = []
         let base = root.base(inheriting: feedURL)
         root.forEachElementChild { sitemap in
@@ -48,7 +48,7 @@ enum SitemapParser {
             var lastModified: Date?
             sitemap.forEachElementChild { node in
                 if node.hasName("loc") { location = location ?? resolveFeedLink(node.trimmedText, base: base) }
-                else if node.hasName("lastmod") { lastModified = lastModified ?? node.trimmedText.flatMap(DateParser.date) }
+                else if node.hasName("lastmod") { lastModified = lastModified ?? node.trimmedText.flatMap(dates.date) }
             }
             guard let location, URLResolver.isHTTP(location) else { return }
             // A child sitemap last changed before the age limit holds no newer URL.

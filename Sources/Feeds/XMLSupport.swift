@@ -1,4 +1,6 @@
 // Helpers shared by the XML feed readers (RSS, RDF, Atom, sitemaps): namespace URIs, element text, xml:base.
+import CrawlerModel
+import struct Foundation.Date
 import LibXML2
 
 enum Namespace {
@@ -231,4 +233,14 @@ struct RefreshHints {
         }
         return candidates.max()
     }
+}
+
+/// How a reader turns date strings into instants: DateParser with the zone to assume for zone-less strings.
+struct FeedDates: Sendable {
+    var zonelessOffsetSeconds = 0
+
+    init() {}
+    init(_ options: FeedParseOptions) { zonelessOffsetSeconds = options.zonelessDateOffsetSeconds }
+
+    func date(_ text: String) -> Date? { DateParser.parse(text, assumedOffsetSeconds: zonelessOffsetSeconds)?.date }
 }

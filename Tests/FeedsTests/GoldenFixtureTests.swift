@@ -24,6 +24,8 @@ struct GoldenCaseOptions: Decodable {
     var charset: String?
     var linkPattern: String?
     var notBefore: String?
+    /// Seconds east of UTC for zone-less dates (default 0).
+    var zonelessOffset: Int?
 }
 
 func goldenOutput(forCase name: String) throws -> String {
@@ -40,7 +42,8 @@ func goldenOutput(forCase name: String) throws -> String {
     let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(input)))
     let kind = options.kind.flatMap(FeedKind.init(rawValue:)) ?? .auto
     let parseOptions = FeedParseOptions(linkPattern: options.linkPattern,
-                                        notBefore: options.notBefore.flatMap(DateParser.date))
+                                        notBefore: options.notBefore.flatMap(DateParser.date),
+                                        zonelessDateOffsetSeconds: options.zonelessOffset ?? 0)
     do {
         let feed = try FeedParser.parse(bytes, url: options.url ?? "https://example.com/feed", kind: kind,
                                         contentTypeCharset: options.charset, options: parseOptions)
