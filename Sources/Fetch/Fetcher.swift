@@ -51,9 +51,10 @@ public final class Fetcher: Fetching {
     public func shutdown() { client.shutdown() }
 
     public func fetch(_ request: FetchRequest) async -> FetchOutcome {
+        let wireURL = URLEscaping.escapeForRequest(request.url)
         let url: CurlURL
         do {
-            url = try CurlURL(request.url)
+            url = try CurlURL(wireURL)
         } catch {
             return .permanent(error.kind == .badScheme ? .badScheme : .badURL)
         }
@@ -66,13 +67,13 @@ public final class Fetcher: Fetching {
                 return outcome
             }
         }
-        return await fetchChecked(request, url: url)
+        return await fetchChecked(request, wireURL: wireURL, url: url)
     }
 
     /// Whether robots.txt of the URL's host allows our user agent to fetch it (fetching robots.txt if needed).
     /// true for URLs that cannot be parsed (fetch reports those) and when robots.txt is missing.
     public func isAllowedByRobots(_ urlString: String) async -> Bool {
-        guard let url = try? CurlURL(urlString), url.isFetchable else { return true }
+        guard let url = try? CurlURL(URLEscaping.escapeForRequest(urlString)), url.isFetchable else { return true }
         if case .rules(let rules) = await robotsVerdict(url) {
             return rules.isAllowed(pathAndQuery: url.pathAndQuery)
         }
@@ -81,7 +82,7 @@ public final class Fetcher: Fetching {
 
     /// The robots.txt rules that apply to us on the URL's host; nil if unreadable (host down, refused, ...).
     public func robotsRules(for urlString: String) async -> RobotsRules? {
-        guard let url = try? CurlURL(urlString), url.isFetchable else { return nil }
+        guard let url = try? CurlURL(URLEscaping.escapeForRequest(urlString)), url.isFetchable else { return nil }
         if case .rules(let rules) = await robotsVerdict(url) { return rules }
         return nil
     }
@@ -92,7 +93,7 @@ public final class Fetcher: Fetching {
         return await robots.verdict(origin: url.origin) { [self] in
             let request = FetchRequest(url: robotsURL, purpose: .feed, maxBytes: 512 << 10, accept: "text/plain")
             guard let parsed = try? CurlURL(robotsURL) else { return .rules(.allowAll) }
-            let outcome = await fetchChecked(request, url: parsed)
+            let outcome = await fetchChecked(request, wireURL: robotsURL, url: parsed)
             let verdict = Self.robotsVerdict(from: outcome, productToken: token)
             if case .rules(let rules) = verdict, let delay = rules.crawlDelaySeconds {
                 // Crawl-delay spaces every request to the host (feeds too), capped so one file cannot park it.
@@ -118,8 +119,8 @@ public final class Fetcher: Fetching {
         }
     }
 
-    /// The fetch itself, for a URL already parsed and checked.
-    private func fetchChecked(_ request: FetchRequest, url: CurlURL) async -> FetchOutcome {
+    /// The fetch itself, for a URL already escaped (`wireURL`), parsed and checked.
+    private func fetchChecked(_ request: FetchRequest, wireURL: String, url: CurlURL) async -> FetchOutcome {
         let host = url.host
         if let remaining = retryAfter.remainingSeconds(for: host) {
             // The host asked us to back off and the window is still open: do not even ask.
@@ -130,7 +131,7 @@ public final class Fetcher: Fetching {
 
         let result: Result<CurlResponse, CurlError>
         do {
-            result = .success(try await client.perform(curlRequest(for: request)))
+            result = .success(try await client.perform(curlRequest(for: request, wireURL: wireURL)))
         } catch {
             result = .failure(error)
         }
@@ -146,7 +147,7 @@ public final class Fetcher: Fetching {
         }
     }
 
-    private func curlRequest(for request: FetchRequest) -> CurlRequest {
+    private func curlRequest(for request: FetchRequest, wireURL: String) -> CurlRequest {
         var headers = [HTTPHeaderField(name: "Accept", value: request.accept ?? FetchSettings.defaultAccept(for: request.purpose))]
         if let language = settings.acceptLanguage {
             headers.append(HTTPHeaderField(name: "Accept-Language", value: language))
@@ -157,7 +158,7 @@ public final class Fetcher: Fetching {
         if let lastModified = request.lastModified, !lastModified.isEmpty {
             headers.append(HTTPHeaderField(name: "If-Modified-Since", value: lastModified))
         }
-        return CurlRequest(url: request.url,
+        return CurlRequest(url: wireURL,
                            headers: headers,
                            userAgent: settings.userAgent,
                            connectTimeoutMilliseconds: Self.milliseconds(settings.connectTimeoutSeconds),

@@ -44,6 +44,15 @@ func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedC
         #expect(response.finalURL == site.url("/_/etag?tag=v1&max_age=300"))
     }
 
+    @Test func linksWithSpacesAndNonASCIIAreEscaped() async throws {
+        let site = try Site(files: ["_default/berita/kabar baik.html": "<p>ok</p>\n"])
+        let fetcher = try loopbackFetcher()
+        let raw = " " + site.url("/berita/kabar baik.html#komentar") + "\n"
+        let response = try #require(await fetcher.fetch(FetchRequest(url: raw, purpose: .article)).response)
+        #expect(response.requestedURL == raw)
+        #expect(response.finalURL == site.url("/berita/kabar%20baik.html"))
+    }
+
     @Test func conditionalGetGivesNotModified() async throws {
         let site = try Site(files: ["_default/feed.xml": "<rss version=\"2.0\"><channel/></rss>\n"])
         let fetcher = try loopbackFetcher()

@@ -102,3 +102,18 @@ import Testing
         for _ in 0..<3 { gate.release("slow.example") }
     }
 }
+
+@Suite struct URLEscapingTests {
+    @Test(arguments: [
+        ("  http://x.example/a b.html\n", "http://x.example/a%20b.html"),
+        ("http://x.example/berita/ü?q=a b#top", "http://x.example/berita/%C3%BC?q=a%20b"),
+        ("http://x.example/a%20b?x=\"<y>\"", "http://x.example/a%20b?x=%22%3Cy%3E%22"),
+        ("http://x.example/ok?a=1&b=2", "http://x.example/ok?a=1&b=2"),
+        ("http://bücher.example/a", "http://bücher.example/a"),
+        ("http://x.example", "http://x.example"),
+        ("not a url", "not a url"),
+    ])
+    func escapesWhatBrowsersEscape(raw: String, escaped: String) {
+        #expect(URLEscaping.escapeForRequest(raw) == escaped)
+    }
+}
