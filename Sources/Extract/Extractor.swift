@@ -92,7 +92,7 @@ public struct Extractor: Sendable {
             return ExtractionReport(result: .rejected(reason: "unparseable"), candidate: nil, method: "none", steps: [],
                                     nextPageURL: nil, singlePageURL: nil)
         }
-        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        let host = Self.host(of: url)
         let rule = rules.rule(forHost: host)
         var page = MetadataCollector.collect(document)
         // One walk mirrors the whole page for the scorer and collects the body's metadata signals.
@@ -221,7 +221,7 @@ public struct Extractor: Sendable {
                 continue
             }
             // A line that is only a date: metadata, not body.
-            if paragraph.count <= 60, lines.count < 4, Self.looksLikeDateLine(paragraph),
+            if lines.count < 4, paragraph.utf8.count <= 80, Self.looksLikeDateLine(paragraph),
                let parsed = DisplayDates.parse(paragraph, defaultOffset: defaultOffset) {
                 if displayDate == nil { displayDate = parsed }
                 steps?.append(ExplainEntry(action: "drop", node: "line", reason: "date line (kept as metadata)",
@@ -242,7 +242,7 @@ public struct Extractor: Sendable {
         for (index, line) in lines.prefix(4).enumerated() {
             guard let found = Dateline.detect(line) else { continue }
             dateline = found
-            if index > 0 && lines[..<index].allSatisfy({ $0.count < 300 }) && Self.isStrongDateline(found) {
+            if index > 0 && lines[..<index].allSatisfy({ $0.utf8.count < 320 }) && Self.isStrongDateline(found) {
                 steps?.append(ExplainEntry(action: "drop", node: "line", reason: "\(index) short line(s) before the dateline",
                                            textLength: lines[..<index].reduce(0) { $0 + $1.count }))
                 lines.removeFirst(index)
@@ -289,7 +289,8 @@ public struct Extractor: Sendable {
             result = .article(article)
         }
         return ExtractionReport(result: result, candidate: lines.isEmpty ? nil : article, method: method,
-                                steps: steps ?? [], nextPageURL: nextPage, singlePageURL: singlePageURL(for: url))
+                                steps: steps ?? [], nextPageURL: nextPage,
+                                singlePageURL: rule?.singlePage == nil ? nil : singlePageURL(for: url))
     }
 
     private func dropHidden(_ dom: MiniDOM) {
@@ -303,6 +304,15 @@ public struct Extractor: Sendable {
     }
 
     // MARK: - Metadata choices
+
+    /// The lowercased host of an http(s) URL without parsing the whole URL ("" when there is none).
+    static func host(of url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "" }
+        var host = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        if let colon = host.lastIndex(of: ":"), !host.hasPrefix("[") { host = host[..<colon] }
+        return asciiLowercasedPrefix(String(host), 255)
+    }
 
     static let indonesianDomains = ["detik.com", "kompas.com", "tribunnews.com", "sindonews.com", "okezone.com",
                                     "liputan6.com", "cnnindonesia.com", "cnbcindonesia.com", "antaranews.com",
@@ -471,7 +481,11 @@ public struct Extractor: Sendable {
     }
 
     private func resolve(_ link: String?, base: String) -> String? {
-        guard let link = link?.trimmingCharacters(in: .whitespacesAndNewlines), !link.isEmpty else { return nil }
+        guard let raw = link else { return nil }
+        let link = collapseWhitespace(raw)
+        guard !link.isEmpty else { return nil }
+        // Already absolute: no URL parsing needed.
+        if link.hasPrefix("https://") || link.hasPrefix("http://") { return link }
         if let absolute = URL(string: link, relativeTo: URL(string: base))?.absoluteString { return absolute }
         return link
     }
@@ -487,19 +501,21 @@ public struct Extractor: Sendable {
     }
 
     static func looksLikeDateLine(_ line: String) -> Bool {
-        let digits = line.filter(\.isNumber).count
-        guard digits >= 5 else { return false }
-        let words = line.split(separator: " ").count
-        return words <= 9
+        var digits = 0, spaces = 0
+        for byte in line.utf8 {
+            if byte >= 0x30 && byte <= 0x39 { digits += 1 } else if byte == 0x20 { spaces += 1 }
+        }
+        return digits >= 5 && spaces <= 8
     }
 
     /// "Menlu AS ... Foto/Ilustrasi/Sindonews", "Foto: Reuters", "(Foto: ANTARA/...)".
     static func isPhotoCaption(_ line: String) -> Bool {
         guard line.utf8.count < 600 else { return false }
-        let lowered = asciiLowercasedPrefix(line, 600)
-        if lowered.hasPrefix("foto:") || lowered.hasPrefix("foto :") || lowered.hasPrefix("ilustrasi:") { return true }
-        guard let lastWord = lowered.split(separator: " ").last else { return false }
-        return lastWord.hasPrefix("foto/") || lastWord.hasPrefix("(foto") || lowered.hasSuffix("/sindonews")
+        let head = asciiLowercasedPrefix(line, 16)
+        if head.hasPrefix("foto:") || head.hasPrefix("foto :") || head.hasPrefix("ilustrasi:") { return true }
+        guard let space = line.utf8.lastIndex(of: 0x20) else { return false }
+        let lastWord = asciiLowercasedPrefix(String(line[line.index(after: space)...]), 80)
+        return lastWord.hasPrefix("foto/") || lastWord.hasPrefix("(foto") || lastWord.hasSuffix("/sindonews")
     }
 
     static func isStrongDateline(_ dateline: String) -> Bool {

@@ -243,7 +243,10 @@ struct MNode {
 
 /// Per text node: the text and cheap precomputed measures.
 struct TextInfo {
-    var text: String
+    /// The text's UTF-8 bytes live in `MiniDOM.textBytes[start ..< start + byteCount]` (one arena per page, so
+    /// mirroring a text node allocates nothing of its own).
+    var start: Int32
+    var byteCount: Int32
     /// Characters (Unicode scalars) with whitespace runs counted once.
     var length: Int32
     var commas: Int32
@@ -253,6 +256,7 @@ struct TextInfo {
 final class MiniDOM {
     var nodes: [MNode] = []
     var texts: [TextInfo] = []
+    var textBytes: [UInt8] = [0x20]
     var attrs: [ElementAttributes] = []
     var root: Int32 = -1
     var body: Int32 = -1
@@ -271,6 +275,7 @@ final class MiniDOM {
     private init(copying other: MiniDOM) {
         nodes = other.nodes
         texts = other.texts
+        textBytes = other.textBytes
         attrs = other.attrs
         root = other.root
         body = other.body
@@ -285,7 +290,8 @@ final class MiniDOM {
     init(top: Node?) {
         guard let top else { return }
         nodes.reserveCapacity(4096)
-        texts.append(TextInfo(text: " ", length: 1, commas: 0, isWhitespace: true))  // shared by all blank nodes
+        texts.append(TextInfo(start: 0, byteCount: 1, length: 1, commas: 0, isWhitespace: true))  // all blank nodes
+        textBytes.reserveCapacity(65_536)
         let topTag = Tag.byName[top.name] ?? .div
         root = addElement(top.scanItem, tag: topTag, parent: -1)
         if topTag == .body { body = root }
@@ -489,7 +495,9 @@ final class MiniDOM {
             record.payload = 0
         } else {
             record.payload = Int32(texts.count)
-            texts.append(TextInfo(text: String(decoding: bytes, as: UTF8.self), length: measured.length,
+            let start = Int32(textBytes.count)
+            textBytes.append(contentsOf: bytes)
+            texts.append(TextInfo(start: start, byteCount: Int32(bytes.count), length: measured.length,
                                   commas: measured.commas, isWhitespace: false))
         }
         return appendNew(record, parent: parent)
@@ -679,12 +687,15 @@ final class MiniDOM {
 
     /// The subtree's text with whitespace collapsed (for short checks and headings).
     func innerText(_ top: Int32) -> String {
-        var out = ""
+        var out: [UInt8] = []
         forEachInSubtree(top) { index in
             let node = nodes[Int(index)]
-            if node.tag == .text { out += texts[Int(node.payload)].text }
+            if node.tag == .text {
+                let info = texts[Int(node.payload)]
+                out.append(contentsOf: textBytes[Int(info.start) ..< Int(info.start + info.byteCount)])
+            }
         }
-        return collapseWhitespace(out)
+        return out.withUnsafeBufferPointer { spoolLine(bytes: $0) }
     }
 }
 

@@ -5,19 +5,21 @@ extension MiniDOM {
     /// The subtree's paragraphs in document order, each normalised to one spool line (NFC, collapsed spaces).
     func paragraphs(of top: Int32) -> [String] {
         var result: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        current.reserveCapacity(1024)
         func flush() {
             if current.isEmpty { return }
-            let line = spoolLine(current)
+            let line = current.withUnsafeBufferPointer { spoolLine(bytes: $0) }
             if !line.isEmpty { result.append(line) }
-            current = ""
+            current.removeAll(keepingCapacity: true)
         }
         // Explicit stack of (node, leaving) so the exit of a block element also ends its paragraph.
         var stack: [(Int32, Bool)] = [(top, false)]
         while let (node, leaving) = stack.popLast() {
             let record = nodes[Int(node)]
             if record.tag == .text {
-                current += texts[Int(record.payload)].text
+                let info = texts[Int(record.payload)]
+                current.append(contentsOf: textBytes[Int(info.start) ..< Int(info.start + info.byteCount)])
                 continue
             }
             let breaks = record.tag.breaksParagraph
@@ -45,8 +47,13 @@ extension MiniDOM {
 /// lookups; anything else goes through SpoolTextFormat.line. Same output either way.
 func spoolLine(_ raw: String) -> String {
     var text = raw
+    return text.withUTF8 { spoolLine(bytes: $0) }
+}
+
+/// `spoolLine` on UTF-8 bytes.
+func spoolLine(bytes input: UnsafeBufferPointer<UInt8>) -> String {
     var needsFullPath = false
-    let result: [UInt8] = text.withUTF8 { bytes in
+    let result: [UInt8] = { (bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] in
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var pending = false
@@ -97,7 +104,7 @@ func spoolLine(_ raw: String) -> String {
             index += length
         }
         return out
-    }
-    if needsFullPath { return SpoolTextFormat.line(raw) }
+    }(input)
+    if needsFullPath { return SpoolTextFormat.line(String(decoding: input, as: UTF8.self)) }
     return String(decoding: result, as: UTF8.self)
 }
