@@ -100,6 +100,7 @@ import TestSupport
             spool_dir = "\(directory.path)/a-file"
             state_dir = "\(directory.path)/missing/state"
             site_rules_dir = "\(directory.path)/rules"
+            metrics_file = "\(directory.path)/no-such-dir/feedcrawler.prom"
             [[feeds]]
             name = "a"
             url = "http://example.com/rss"
@@ -107,10 +108,11 @@ import TestSupport
         let result = try runFeedcrawler(["check-config", "--config", path])
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
-        #expect(lines.count == 3 && lines[0].hasPrefix("\(path):1: spool_dir:") && lines[0].hasSuffix("is not a directory"))
-        #expect(lines.count == 3 && lines[1].hasPrefix("\(path):2: state_dir:"))
-        #expect(lines.count == 3 && lines[2].hasPrefix("\(path):3: site_rules_dir:") && lines[2].contains("broken.json"))
+        #expect(lines.count == 4)
+        #expect(lines.count == 4 && lines[0].hasPrefix("\(path):1: spool_dir:") && lines[0].hasSuffix("is not a directory"))
+        #expect(lines.count == 4 && lines[1].hasPrefix("\(path):2: state_dir:"))
+        #expect(lines.count == 4 && lines[2].hasPrefix("\(path):3: site_rules_dir:") && lines[2].contains("broken.json"))
+        #expect(lines.count == 4 && lines[3].hasPrefix("\(path):4: metrics_file: directory"))
     }
 
     @Test func usageErrorsExitTwo() throws {

@@ -305,6 +305,15 @@ private struct Validator {
         for (key, path) in [("spool_dir", config.spoolDir), ("state_dir", config.stateDir)] {
             if let problem = Self.directoryProblem(path) { report(key, "\(key): \(configQuoted(path)) \(problem)") }
         }
+        if let metricsFile = config.metricsFile {
+            // The file is replaced atomically (temp file + rename), so its directory must exist.
+            let trimmed = metricsFile.hasSuffix("/") ? String(metricsFile.dropLast()) : metricsFile
+            let parent = trimmed.lastIndex(of: "/").map { String(trimmed[..<$0]) } ?? "."
+            var status = stat()
+            if stat(parent.isEmpty ? "/" : parent, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
+                report("metrics_file", "metrics_file: directory \(configQuoted(parent.isEmpty ? "/" : parent)) does not exist")
+            }
+        }
         if let directory = config.siteRulesDir {
             var status = stat()
             if stat(directory, &status) != 0 {
