@@ -57,7 +57,7 @@ public final class Crawler: Sendable {
             throw CrawlerStartError(description: "cannot use the spool directory \(config.spoolDir): \(error)")
         }
         do {
-            let rules = try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .empty
+            let rules = try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .builtIn
             extractor = Extractor(rules: rules)
         } catch {
             throw CrawlerStartError(description: "cannot load site rules: \(error)")
@@ -93,7 +93,7 @@ public final class Crawler: Sendable {
         self.store = store
         self.delivery = delivery
         do {
-            extractor = Extractor(rules: try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .empty)
+            extractor = Extractor(rules: try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .builtIn)
             fetcher = try makeFetcher(FetchSettings(config: config))
         } catch {
             throw CrawlerStartError(description: "cannot apply the new configuration: \(error)")
@@ -216,7 +216,8 @@ public final class Crawler: Sendable {
             }
         }
 
-        let request = FetchRequest(url: feed.url, purpose: .feed, etag: feedState.etag,
+        let url = pollURL(of: feed, state: feedState)
+        let request = FetchRequest(url: url, purpose: .feed, etag: feedState.etag,
                                    lastModified: feedState.lastModified, maxBytes: config.maxFeedBytes)
         let outcome = await timedFetch(request)
         feedState.lastOutcome = outcome.reason
@@ -226,6 +227,7 @@ public final class Crawler: Sendable {
         switch outcome {
         case .fresh(let fresh):
             response = fresh
+            notePermanentMove(fresh, feed: feed, state: &feedState)
         case .notModified:
             report.status = .notModified
             feedState.lastNewItems = 0
@@ -238,7 +240,7 @@ public final class Crawler: Sendable {
             report.status = .failed(reason: outcome.reason)
             feedState.consecutiveFailures += 1
             observation.retryAfterSeconds = retryAfter
-            logger.warning("Feed poll rate-limited.", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)",
+            logger.warning("Feed poll rate-limited.", metadata: ["feed": "\(feed.name)", "url": "\(url)",
                                                                  "reason": "\(outcome.reason)"])
             return report
         case .permanent(.gone):
@@ -251,7 +253,7 @@ public final class Crawler: Sendable {
         case .transient, .permanent:
             report.status = .failed(reason: outcome.reason)
             feedState.consecutiveFailures += 1
-            logger.warning("Feed poll failed.", metadata: ["feed": "\(feed.name)", "url": "\(feed.url)",
+            logger.warning("Feed poll failed.", metadata: ["feed": "\(feed.name)", "url": "\(url)",
                                                            "reason": "\(outcome.reason)",
                                                            "failures": "\(feedState.consecutiveFailures)"])
             return report
@@ -260,7 +262,7 @@ public final class Crawler: Sendable {
 
         let parsed: ParsedFeed
         do throws(FeedParseError) {
-            parsed = try parseFeed(response, feed: feed)
+            parsed = try await readSource(response, feed: feed, state: &feedState)
         } catch {
             report.status = .failed(reason: error.reason.rawValue)
             feedState.consecutiveFailures += 1
@@ -289,15 +291,6 @@ public final class Crawler: Sendable {
                                                "items": "\(parsed.items.count)", "new": "\(newItems)",
                                                "bytes": "\(response.body.count)", "ms": "\(started.millisecondsSince)"])
         return report
-    }
-
-    /// Parses a fetched feed body with the feed's options.
-    func parseFeed(_ response: FetchResponse, feed: FeedConfig) throws(FeedParseError) -> ParsedFeed {
-        let notBefore = feed.maxAgeSeconds.map { Date().addingTimeInterval(-Double($0)) }
-        let options = FeedParseOptions(linkPattern: feed.linkPattern, notBefore: notBefore,
-                                       maxItems: config.maxItemsPerPoll * 4)
-        return try FeedParser.parse(response.body, url: response.finalURL, kind: feed.kind,
-                                    contentTypeCharset: response.charset, options: options)
     }
 
     enum EnqueueOutcome { case new, known, unusable }
@@ -434,6 +427,7 @@ public final class Crawler: Sendable {
             if let original = try store.findByBodyHash(fingerprint.exact), original.key != record.key {
                 return duplicate(record, of: original, stage: .exact, log)
             }
+//MUT            if let original = try store.nearDuplicate(key: record.key, of: fingerprint) { return duplicate(record, of: original, stage: .near, log) }  // issue 5: near-duplicate stage
         } catch {
             return fail(record, reason: "state_error", retryable: true, log.merging(["error": "\(error)"]) { $1 })
         }

@@ -1,0 +1,163 @@
+// Sources that are not a plain feed, end to end on the loopback origin: a sitemap index (one child gzip'd,
+// one a Google News sitemap), a homepage configured as the feed (autodiscovery), and a feed that moved
+// permanently (301 on three consecutive polls, then polled at its new URL).
+import Foundation
+import TestSupport
+import Testing
+
+/// A small article page with a distinct body.
+func articlePage(title: String, paragraphs: [String]) -> String {
+    """
+    <!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>\(title)</title></head><body>
+    <nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a> <a href="/ekonomi">Ekonomi</a></nav>
+    <article><h1>\(title)</h1>
+    \(paragraphs.map { "<p>\($0)</p>" }.joined(separator: "\n"))
+    </article><footer>Hak cipta dilindungi undang-undang.</footer></body></html>
+    """
+}
+
+/// Four paragraphs of text that no other seed shares (distinct words drawn deterministically from the seed),
+/// so the near-duplicate stage rightly keeps the articles apart.
+func paragraphs(_ seed: String) -> [String] {
+    let vocabulary = ("pemerintah menteri warga petani nelayan pedagang harga beras cabai minyak listrik jalan jembatan "
+        + "sekolah dokter pasien banjir gempa hujan polisi hakim sidang anggaran proyek investasi ekspor rupiah bank "
+        + "pasar saham pemilu partai survei laporan pekan pagi malam rencana bantuan kesehatan pendidikan kereta "
+        + "pesawat bandara pelabuhan pulau gunung hutan sungai sampah energi tambang pabrik buruh upah").split(separator: " ")
+    var state = seed.unicodeScalars.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1.value)) &* 1099511628211 }
+    func next() -> Substring {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return vocabulary[Int(state >> 33) % vocabulary.count]
+    }
+    return (1...4).map { _ in (0..<40).map { _ in String(next()) }.joined(separator: " ") + "." }
+}
+
+@Suite(.serialized)
+struct FeedSourcesEndToEndTests {
+    @Test func sitemapIndexIsFollowedIncludingGzipAndGoogleNewsChildren() throws {
+        let root = TemporaryDirectory("sources")
+        let site = "sitemaps.localhost"
+        for (index, name) in ["satu", "dua", "tiga"].enumerated() {
+            try root.write("\(site)/berita/\(index)/\(name)", articlePage(title: "Berita \(name)", paragraphs: paragraphs(name)))
+        }
+        try root.write("\(site)/sitemap.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <sitemap><loc>http://{{HOST}}/sitemap-news.xml</loc><lastmod>2026-07-24T10:00:00+07:00</lastmod></sitemap>
+              <sitemap><loc>http://{{HOST}}/sitemap-web.xml.gz</loc><lastmod>2026-07-23T10:00:00+07:00</lastmod></sitemap>
+            </sitemapindex>
+            """)
+        try root.write("\(site)/sitemap-news.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+              <url><loc>http://{{HOST}}/berita/0/satu</loc><news:news><news:publication><news:name>Site</news:name>
+                <news:language>id</news:language></news:publication><news:publication_date>2026-07-24T09:00:00+07:00</news:publication_date>
+                <news:title>Berita satu</news:title></news:news></url>
+              <url><loc>http://{{HOST}}/berita/1/dua</loc><news:news><news:publication><news:name>Site</news:name>
+                <news:language>id</news:language></news:publication><news:publication_date>2026-07-24T08:00:00+07:00</news:publication_date>
+                <news:title>Berita dua</news:title></news:news></url>
+            </urlset>
+            """)
+        // The gzip'd child is served as a file (no Content-Encoding), as sites do; its links are absolute, so the
+        // port must be known before compressing: the origin cannot substitute inside gzip bytes.
+        let origin = try TestOrigin(root: root.url)
+        let plain = try root.write("web.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <url><loc>\(origin.baseURL("sitemaps"))/berita/2/tiga</loc><lastmod>2026-07-23T07:00:00+07:00</lastmod></url>
+            </urlset>
+            """)
+        let gzip = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+            "import gzip,sys; open(sys.argv[2],'wb').write(gzip.compress(open(sys.argv[1],'rb').read()))",
+            plain.path, root.file("\(site)/sitemap-web.xml.gz").path])
+        try #require(gzip.status == 0, "\(gzip.stderr)")
+
+        let work = TemporaryDirectory("e2e-sitemap")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            per_host_delay = "0ms"
+            [[feeds]]
+            name = "sitemaps"
+            url = "\(origin.baseURL("sitemaps"))/sitemap.xml"
+            kind = "sitemap"
+            """)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let listing = SpoolListing(work.file("spool"))
+        #expect(listing.texts.count == 3, "\(listing.texts) \(result.stderr)")
+        let titles = try listing.texts.map {
+            try String(contentsOf: work.file("spool/\($0)"), encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+        }
+        #expect(Set(titles) == ["Berita satu", "Berita dua", "Berita tiga"])
+    }
+
+    @Test func aHomepageConfiguredAsTheFeedResolvesThroughItsAlternateLink() throws {
+        let root = TemporaryDirectory("sources")
+        let site = "portal.localhost"
+        try root.write("\(site)/index.html", """
+            <!DOCTYPE html><html><head><title>Portal</title>
+            <link rel="alternate" type="application/rss+xml" title="Portal RSS" href="/rss/terkini.xml">
+            </head><body><h1>Portal berita</h1><p>Selamat datang.</p></body></html>
+            """)
+        try root.write("\(site)/rss/terkini.xml", """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Portal</title><link>http://{{HOST}}/</link>
+            <item><title>Berita empat</title><link>http://{{HOST}}/berita/4/empat</link></item>
+            </channel></rss>
+            """)
+        try root.write("\(site)/berita/4/empat", articlePage(title: "Berita empat", paragraphs: paragraphs("empat")))
+        let origin = try TestOrigin(root: root.url)
+        let work = TemporaryDirectory("e2e-discovery")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            [[feeds]]
+            name = "portal"
+            url = "\(origin.baseURL("portal"))/"
+            """)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("Feed autodiscovered"))
+        #expect(SpoolListing(work.file("spool")).texts.count == 1)
+    }
+
+    @Test func aFeedThatMovedPermanentlyIsPolledAtItsNewURLAfterThreeConsecutivePolls() throws {
+        let root = TemporaryDirectory("sources")
+        try root.write("newhome.localhost/feed.xml", """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>New home</title><link>http://{{HOST}}/</link>
+            <item><title>Berita lima</title><link>http://{{HOST}}/berita/5/lima</link></item>
+            </channel></rss>
+            """)
+        try root.write("newhome.localhost/berita/5/lima", articlePage(title: "Berita lima", paragraphs: paragraphs("lima")))
+        let origin = try TestOrigin(root: root.url)
+        let target = "\(origin.baseURL("newhome"))/feed.xml"
+        let moved = "\(origin.baseURL("oldhome"))/_/redirect?code=301&to=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let work = TemporaryDirectory("e2e-moved")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            [[feeds]]
+            name = "moved"
+            url = "\(moved)"
+            """)
+        var logs: [String] = []
+        for poll in 1...4 {
+            // The feed changes between polls, as live feeds do (a 304 through a redirect says nothing about it).
+            try root.write("newhome.localhost/feed.xml", """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>New home \(poll)</title><link>http://{{HOST}}/</link>
+                <item><title>Berita lima</title><link>http://{{HOST}}/berita/5/lima</link></item>
+                </channel></rss>
+                """)
+            let result = try runFeedcrawler(["fetch", "--config", config.path, "--log-level", "debug"])
+            #expect(result.status == 0, "\(result.stderr)")
+            logs.append(result.stderr)
+        }
+        #expect(!logs[0].contains("Feed moved permanently") && !logs[1].contains("Feed moved permanently"))
+        #expect(logs[2].contains("Feed moved permanently"), "\(logs[2])")
+        // From the fourth poll on, the old URL is not requested any more.
+        #expect(!logs[3].contains("oldhome.localhost"), "\(logs[3])")
+        #expect(SpoolListing(work.file("spool")).texts.count == 1)
+    }
+}
