@@ -248,6 +248,12 @@ struct QuirkTests {
         #expect(throws: FeedParseError.self) { try FeedParser.parse(bytes(head), url: "https://e.com/") }
     }
 
+    @Test("100,000-deep JSON nesting is refused, never a crash")
+    func deepJSON() {
+        let deep = "{\"items\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        #expect(throws: FeedParseError.self) { try FeedParser.parse(bytes(deep), url: feedURL) }
+    }
+
     @Test("a 5,000-item feed parses completely, dates and all")
     func largeFeed() throws {
         var items = ""
