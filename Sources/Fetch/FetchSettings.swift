@@ -32,6 +32,8 @@ public struct FetchSettings: Sendable, Equatable {
     public var maxCachedConnections: Int
     /// A server's Retry-After is capped at this many seconds (a typo of "86400000" must not park a host for years).
     public var maxRetryAfterSeconds: Int
+    /// How long a host that answered 429 without Retry-After is left alone, in seconds (0 = not at all).
+    public var defaultRateLimitPauseSeconds: Int
     /// Sent as Accept-Language when set, e.g. "id,en;q=0.8".
     public var acceptLanguage: String?
     /// Check robots.txt (cached 24 h per host) before fetching an `.article`; feeds are configured by the
@@ -58,6 +60,7 @@ public struct FetchSettings: Sendable, Equatable {
                 maxConcurrentTransfers: Int = 64,
                 maxCachedConnections: Int = 128,
                 maxRetryAfterSeconds: Int = 86_400,
+                defaultRateLimitPauseSeconds: Int = 60,
                 acceptLanguage: String? = nil,
                 respectRobotsTxt: Bool = false,
                 maxCrawlDelaySeconds: Double = 30,
@@ -79,6 +82,7 @@ public struct FetchSettings: Sendable, Equatable {
         self.maxConcurrentTransfers = maxConcurrentTransfers
         self.maxCachedConnections = maxCachedConnections
         self.maxRetryAfterSeconds = maxRetryAfterSeconds
+        self.defaultRateLimitPauseSeconds = defaultRateLimitPauseSeconds
         self.acceptLanguage = acceptLanguage
         self.respectRobotsTxt = respectRobotsTxt
         self.maxCrawlDelaySeconds = maxCrawlDelaySeconds

@@ -138,8 +138,10 @@ public final class Fetcher: Fetching {
         switch result {
         case .success(let response):
             let outcome = classify(response, request: request)
-            if case .rateLimited(let seconds?) = outcome, seconds > 0 {
-                retryAfter.block(host, seconds: seconds)
+            if case .rateLimited(let seconds) = outcome {
+                // A 429 without Retry-After still means "slow down": keep off the host for a default while.
+                let pause = seconds ?? settings.defaultRateLimitPauseSeconds
+                if pause > 0 { retryAfter.block(host, seconds: pause) }
             }
             return outcome
         case .failure(let error):

@@ -232,6 +232,17 @@ func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedC
         #expect(await fetcher.fetch(FetchRequest(url: site.named("kompas", "/feed.xml"))).response != nil)
     }
 
+    @Test func a429WithoutRetryAfterStillPausesTheHost() async throws {
+        let site = try Site()
+        let fetcher = try loopbackFetcher { $0.defaultRateLimitPauseSeconds = 30 }
+        #expect(await fetcher.fetch(FetchRequest(url: site.url("/_/status/429"))) == .rateLimited(retryAfterSeconds: nil))
+        guard case .rateLimited(let left?) = await fetcher.fetch(FetchRequest(url: site.url("/_/echo"))) else {
+            Issue.record("the host was not paused")
+            return
+        }
+        #expect(left > 0 && left <= 30)
+    }
+
     @Test func serviceUnavailableWithAnHTTPDate() async throws {
         let site = try Site()
         let fetcher = try loopbackFetcher()
