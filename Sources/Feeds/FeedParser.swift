@@ -62,8 +62,9 @@ public enum FeedParser {
         let wide = FeedEncoding.transcodeWide(bytes)
         if let wide { bytes = wide }
         let contentTypeCharset = wide == nil ? contentTypeCharset : "UTF-8"
-        let start = contentStart(bytes)
+        var start = contentStart(bytes)
         guard start < bytes.count else { throw FeedParseError(.empty, "the body is empty") }
+        if kind != .html, let feedStart = feedStartAfterJunk(bytes, from: start) { start = feedStart }
         let format: SourceFormat
         switch kind {
         case .html: format = .html
@@ -129,6 +130,23 @@ public enum FeedParser {
             index += 1
         }
         return index
+    }
+
+    /// Where the feed begins when something else was printed before it (a PHP warning, a stray byte, a
+    /// "<br />" from a broken template): the first `<?xml`, `<rss`, `<feed`, `<rdf:RDF`, `<urlset` or
+    /// `<sitemapindex` in the first 4 KiB. nil when the body starts like a document already or none is found.
+    static func feedStartAfterJunk(_ bytes: [UInt8], from start: Int) -> Int? {
+        let window = Array(bytes[start..<min(bytes.count, start + 4096)])
+        if window.first == UInt8(ascii: "{") { return nil }
+        if window.starts(with: Array("<?xml".utf8)) || window.starts(with: Array("<!".utf8)) { return nil }
+        if window.first == UInt8(ascii: "<"), let second = window.dropFirst().first, PlainText.isASCIILetter(second),
+           !window.starts(with: Array("<br".utf8)) && !window.starts(with: Array("<b>".utf8)) {
+            return nil  // starts with an element: a document (or HTML), not junk
+        }
+        for marker in ["<?xml", "<rss", "<feed", "<rdf:RDF", "<urlset", "<sitemapindex"] {
+            if let found = find(Array(marker.utf8), in: window, from: 1) { return start + found }
+        }
+        return nil
     }
 
     static func sniff(_ bytes: [UInt8], from start: Int) throws(FeedParseError) -> SourceFormat {
