@@ -668,8 +668,11 @@ final class Scorer {
         var order: [Int32] = []
         dom.forEachInSubtree(article) { order.append($0) }
         // Indexed by node; only entries of nodes in `order` are ever read.
-        var stats = [Stats](repeating: Stats(), count: dom.nodes.count)
-        var present = [Bool](repeating: false, count: dom.nodes.count)
+        // Stats live in a compact array in processing order; `slot` maps a node to its entry (-1: none yet,
+        // or removed), so memory follows the article's size, not the page's.
+        var stats: [Stats] = []
+        stats.reserveCapacity(order.count)
+        var slot = [Int32](repeating: -1, count: dom.nodes.count)
         var removed: [Int32] = []
         for node in order.reversed() {
             let tag = dom.tag(node)
@@ -681,8 +684,8 @@ final class Scorer {
                 while child >= 0 {
                     if let info = dom.text(child) {
                         if !info.isWhitespace { own.text += info.length; own.commas += info.commas }
-                    } else if present[Int(child)] {
-                        let childStats = stats[Int(child)]
+                    } else if slot[Int(child)] >= 0 {
+                        let childStats = stats[Int(slot[Int(child)])]
                         let childTag = dom.tag(child)
                         own.text += childStats.text
                         own.commas += childStats.commas
@@ -722,8 +725,8 @@ final class Scorer {
                 removed.append(node)
                 continue  // its counts never reach the parent
             }
-            stats[Int(node)] = own
-            present[Int(node)] = true
+            slot[Int(node)] = Int32(stats.count)
+            stats.append(own)
         }
         for node in removed { dom.detach(node) }
     }
