@@ -9,6 +9,12 @@ public struct HTTPHeaderField: Sendable, Equatable {
         self.name = name.lowercased()
         self.value = value
     }
+
+    /// For names already lowercased (the header parser lowercases ASCII bytes itself).
+    init(lowercasedName: String, value: String) {
+        self.name = lowercasedName
+        self.value = value
+    }
 }
 
 /// One GET transfer. Limits have defaults meant for crawling untrusted servers; every one is in its unit.

@@ -135,7 +135,7 @@ final class Transfer {
     }
 
     fileprivate func receiveHeader(_ data: UnsafeRawBufferPointer) -> Bool {
-        if data.starts(with: Array("HTTP/".utf8)) {
+        if data.starts(with: Self.statusLinePrefix) {
             // A new status line: an earlier response (redirect, 100 Continue) is over; keep only the last one's.
             headers.removeAll(keepingCapacity: true)
             headerBytes = 0
@@ -150,21 +150,37 @@ final class Transfer {
                                    call: "header callback")
             return false
         }
-        // Strip CR/LF as bytes: in a Swift String "\r\n" is one Character, so hasSuffix("\n") misses it.
+        // Parsed as bytes: cheaper than Foundation's trimming (which goes through UTF-16), and "\r\n" is a single
+        // Character in a Swift String, so string suffix checks miss it.
         var end = data.count
         while end > 0, data[end - 1] == 0x0A || data[end - 1] == 0x0D { end -= 1 }
-        let line = String(decoding: UnsafeRawBufferPointer(rebasing: data[0..<end]), as: UTF8.self)
-        if line.isEmpty || line.hasPrefix("HTTP/") { return true }
-        if line.first == " " || line.first == "\t", let last = headers.popLast() {
-            // obs-fold continuation of the previous header's value.
-            headers.append(HTTPHeaderField(name: last.name, value: last.value + " " + line.trimmingCharacters(in: .whitespaces)))
+        if end == 0 || data.starts(with: Self.statusLinePrefix) { return true }
+        if data[0] == 0x20 || data[0] == 0x09 {
+            // obs-fold: continuation of the previous header's value.
+            if let last = headers.popLast() {
+                let more = Self.trimmedString(data, 0, end)
+                headers.append(HTTPHeaderField(lowercasedName: last.name, value: last.value + " " + more))
+            }
             return true
         }
-        guard let colon = line.firstIndex(of: ":") else { return true }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        if !name.isEmpty { headers.append(HTTPHeaderField(name: name, value: value)) }
+        guard let colon = data[0..<end].firstIndex(of: 0x3A) else { return true }
+        var name = Array(data[0..<colon])
+        while let last = name.last, last == 0x20 || last == 0x09 { name.removeLast() }
+        guard !name.isEmpty else { return true }
+        for index in name.indices where name[index] >= 0x41 && name[index] <= 0x5A { name[index] |= 0x20 }
+        headers.append(HTTPHeaderField(lowercasedName: String(decoding: name, as: UTF8.self),
+                                       value: Self.trimmedString(data, colon + 1, end)))
         return true
+    }
+
+    private static let statusLinePrefix = Array("HTTP/".utf8)
+
+    /// data[start..<end] without surrounding spaces and tabs, decoded as UTF-8 (invalid bytes repaired).
+    private static func trimmedString(_ data: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> String {
+        var lower = start, upper = end
+        while lower < upper, data[lower] == 0x20 || data[lower] == 0x09 { lower += 1 }
+        while upper > lower, data[upper - 1] == 0x20 || data[upper - 1] == 0x09 { upper -= 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: data[lower..<upper]), as: UTF8.self)
     }
 
     /// The redirects followed: every response before the final one.
