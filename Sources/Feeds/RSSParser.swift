@@ -138,8 +138,8 @@ enum RSSParser {
     }
 }
 
-/// The item child elements the reader looks at, identified from the name bytes in one pass (a 5,000-item feed
-/// has ~50,000 such children; a chain of string comparisons per child showed in profiles).
+/// The item child elements the reader looks at, identified from the name bytes with one length switch instead
+/// of up to twenty string comparisons per child (a 5,000-item feed has ~50,000 children).
 private enum ItemElement {
     case title, link, guid, description, fullText, summary, content, pubDate, date, issued, modified, published, updated
     case author, creator, group, other
