@@ -86,3 +86,9 @@ struct PollPolicyTests {
         #expect(few.timeIntervalSince(now) < 0.15)
     }
 }
+
+extension PollPolicyTests {
+    @Test func aFeedWithABacklogComesBackAtTheMinimumInterval() {
+        #expect(policy.intervalSeconds(for: feed, after: .init(backlog: true), now: now) == 60)
+    }
+}

@@ -160,4 +160,30 @@ struct FeedSourcesEndToEndTests {
         #expect(!logs[3].contains("oldhome.localhost"), "\(logs[3])")
         #expect(SpoolListing(work.file("spool")).texts.count == 1)
     }
+
+    @Test func newItemsBeyondMaxItemsPerPollWaitForLaterPollsEvenWhenTheFeedDoesNotChange() throws {
+        let sites = TemporaryDirectory("backlog-sites")
+        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
+            "--sites", "1", "--articles", "5"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let origin = try TestOrigin(root: sites.url)
+        let work = TemporaryDirectory("e2e-backlog")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            max_items_per_poll = 2
+            [[feeds]]
+            name = "busy"
+            url = "\(origin.baseURL("site0"))/feed.xml"
+            """)
+        var written: [Int] = []
+        for _ in 1...3 {
+            let result = try runFeedcrawler(["fetch", "--config", config.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            written.append(SpoolListing(work.file("spool")).texts.count)
+        }
+        #expect(written == [2, 4, 5], "articles after each pass: \(written)")
+    }
 }

@@ -271,52 +271,80 @@ public final class Crawler: Sendable {
                                                                    "reason": "\(error.reason.rawValue)", "detail": "\(error.message)"])
             return report
         }
-        feedState.etag = response.etag
-        feedState.lastModified = response.lastModified
         observation.itemDates = parsed.items.compactMap { $0.published ?? $0.updated }
         observation.feedHintSeconds = parsed.updateIntervalHintSeconds
         feedState.consecutiveFailures = 0
         feedState.lastSuccessAt = Date()
 
-        var newItems = 0
-        for item in parsed.items {
-            switch enqueue(item, feed: feed) {
-            case .new: newItems += 1
-            case .known: report.duplicates += 1
-            case .unusable: break
-            }
+        let counts = enqueue(parsed.items, feed: feed)
+        report.duplicates += counts.known
+        report.deferred = counts.deferred
+        feedState.lastNewItems = counts.new
+        if counts.deferred > 0 {
+            // Items left for later: the next poll must see the whole feed again (no 304) and come soon.
+            feedState.etag = nil
+            feedState.lastModified = nil
+            observation.backlog = true
+        } else {
+            feedState.etag = response.etag
+            feedState.lastModified = response.lastModified
         }
-        feedState.lastNewItems = newItems
         logger.info("Feed polled.", metadata: ["feed": "\(feed.name)", "status": "\(response.status)",
-                                               "items": "\(parsed.items.count)", "new": "\(newItems)",
-                                               "bytes": "\(response.body.count)", "ms": "\(started.millisecondsSince)"])
+                                               "items": "\(parsed.items.count)", "new": "\(counts.new)",
+                                               "deferred": "\(counts.deferred)", "bytes": "\(response.body.count)",
+                                               "ms": "\(started.millisecondsSince)"])
         return report
     }
 
-    enum EnqueueOutcome { case new, known, unusable }
+    /// What enqueueing a poll's items did.
+    struct EnqueueCounts { var new = 0, known = 0, deferred = 0 }
 
     /// Dedup before fetching: a GUID this feed already gave, or a canonical URL already known, is not fetched.
-    func enqueue(_ item: FeedItem, feed: FeedConfig) -> EnqueueOutcome {
-        guard let link = item.link else { return .unusable }
-        let canonical: String
-        do {
-            canonical = try canonicalizer.canonicalize(link)
-        } catch {
-            logger.info("Item link skipped.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "reason": "\(error.reason)"])
-            return .unusable
+    /// At most `max_items_per_poll` new items are taken (in feed order); the rest are left for later polls,
+    /// so a 100,000-item feed cannot starve the others. One transaction for the whole batch.
+    func enqueue(_ items: [FeedItem], feed: FeedConfig) -> EnqueueCounts {
+        var counts = EnqueueCounts()
+        var batch: [NewArticle] = []
+        var batchURLs = Set<String>()
+        for item in items {
+            guard let link = item.link else { continue }
+            let canonical: String
+            do {
+                canonical = try canonicalizer.canonicalize(link)
+            } catch {
+                logger.info("Item link skipped.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "reason": "\(error.reason)"])
+                continue
+            }
+            do {
+                if let guid = item.id, try store.isKnown(feed: feed.name, guid: guid) { counts.known += 1; continue }
+                let knownURL = try batchURLs.contains(canonical) || store.isKnown(canonicalURL: canonical)
+                if knownURL {
+                    counts.known += 1
+                    continue
+                }
+            } catch {
+                logger.error("Could not look up an item.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "error": "\(error)"])
+                continue
+            }
+            if batch.count >= config.maxItemsPerPoll {
+                counts.deferred += 1
+                continue
+            }
+            batchURLs.insert(canonical)
+            batch.append(NewArticle(canonicalURL: canonical, articleID: ArticleID(canonicalURL: canonical).hex,
+                                    feed: feed.name, guid: item.id, url: link, title: item.title))
         }
         do {
-            if let guid = item.id, try store.isKnown(feed: feed.name, guid: guid) { return .known }
-            let article = NewArticle(canonicalURL: canonical, articleID: ArticleID(canonicalURL: canonical).hex,
-                                     feed: feed.name, guid: item.id, url: link, title: item.title)
-            switch try store.enqueue(article) {
-            case .enqueued: return .new
-            case .alreadyKnown: return .known
+            for result in try store.enqueue(batch) {
+                switch result {
+                case .enqueued: counts.new += 1
+                case .alreadyKnown: counts.known += 1
+                }
             }
         } catch {
-            logger.error("Could not record an item.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "error": "\(error)"])
-            return .unusable
+            logger.error("Could not record the feed's items.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
         }
+        return counts
     }
 
     // MARK: - Fetch -> extract -> dedup -> spool
@@ -427,7 +455,7 @@ public final class Crawler: Sendable {
             if let original = try store.findByBodyHash(fingerprint.exact), original.key != record.key {
                 return duplicate(record, of: original, stage: .exact, log)
             }
-//MUT            if let original = try store.nearDuplicate(key: record.key, of: fingerprint) { return duplicate(record, of: original, stage: .near, log) }  // issue 5: near-duplicate stage
+            if let original = try store.nearDuplicate(key: record.key, of: fingerprint) { return duplicate(record, of: original, stage: .near, log) }  // issue 5: near-duplicate stage
         } catch {
             return fail(record, reason: "state_error", retryable: true, log.merging(["error": "\(error)"]) { $1 })
         }

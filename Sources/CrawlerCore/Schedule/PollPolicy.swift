@@ -5,7 +5,8 @@
 // 2. Adaptive: from the publication dates in the feed, the mean gap between recent items; polling at half that
 //    gap catches new items promptly without hammering quiet feeds. Kept within 1/4..4x the base, so the
 //    operator's interval stays the centre of gravity.
-// 3. Bounds: `min_interval` .. `max_interval`.
+// 3. Bounds: `min_interval` .. `max_interval`. A feed with items left over (max_items_per_poll) comes back at
+//    `min_interval` to work through its backlog.
 // 4. Lower bounds the site asked for: RSS <ttl>, sy:updatePeriod/Frequency, Cache-Control max-age (capped at
 //    max_interval: a site cannot stop us for a week with a typo).
 // 5. Failures back off exponentially: base x 2^failures, at most 24 h. Retry-After wins when longer.
@@ -46,6 +47,8 @@ struct PollPolicy: Sendable {
         var consecutiveFailures: Int = 0
         /// Retry-After from a 429/503, seconds.
         var retryAfterSeconds: Int?
+        /// New items were left for later polls (`max_items_per_poll`): come back at the minimum interval.
+        var backlog = false
     }
 
     /// Seconds until the next poll, before jitter.
@@ -55,6 +58,7 @@ struct PollPolicy: Sendable {
         if let gap = Self.meanRecentGapSeconds(observation.itemDates, now: now) {
             interval = min(max(gap / 2, base / 4), base * 4)
         }
+        if observation.backlog { interval = Double(minIntervalSeconds) }
         interval = min(max(interval, Double(minIntervalSeconds)), Double(maxIntervalSeconds))
         let hints = [observation.feedHintSeconds, observation.cacheMaxAgeSeconds].compactMap { $0 }
         if let hint = hints.max() { interval = max(interval, min(Double(hint), Double(maxIntervalSeconds))) }
