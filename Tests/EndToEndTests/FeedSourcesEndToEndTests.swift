@@ -186,4 +186,42 @@ struct FeedSourcesEndToEndTests {
         }
         #expect(written == [2, 4, 5], "articles after each pass: \(written)")
     }
+
+    @Test func robotsTxtDisallowedArticlesAreSkippedUnlessTheFeedOptsOut() throws {
+        let root = TemporaryDirectory("robots-sites")
+        for site in ["polite.localhost", "optout.localhost"] {
+            try root.write("\(site)/robots.txt", "User-agent: *\nDisallow: /private/\n")
+            try root.write("\(site)/rss.xml", """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>\(site)</title><link>http://{{HOST}}/</link>
+                <item><title>Open</title><link>http://{{HOST}}/news/1/open</link></item>
+                <item><title>Private</title><link>http://{{HOST}}/private/2/closed</link></item>
+                </channel></rss>
+                """)
+            try root.write("\(site)/news/1/open", articlePage(title: "Open", paragraphs: paragraphs(site + "open")))
+            try root.write("\(site)/private/2/closed", articlePage(title: "Private", paragraphs: paragraphs(site + "closed")))
+        }
+        let origin = try TestOrigin(root: root.url)
+        let work = TemporaryDirectory("e2e-robots")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            [[feeds]]
+            name = "polite"
+            url = "\(origin.baseURL("polite"))/rss.xml"
+            [[feeds]]
+            name = "optout"
+            url = "\(origin.baseURL("optout"))/rss.xml"
+            robots = false
+            """)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.stderr.contains("robots_disallowed"), "\(result.stderr)")
+        let sidecars = try SpoolListing(work.file("spool")).sidecars.map {
+            try String(contentsOf: work.file("spool/\($0)"), encoding: .utf8)
+        }
+        #expect(sidecars.count == 3, "\(sidecars)")
+        #expect(sidecars.contains { $0.contains("polite.localhost") && $0.contains("/news/1/open") })
+        #expect(!sidecars.contains { $0.contains("polite.localhost") && $0.contains("/private/") })
+        #expect(sidecars.contains { $0.contains("optout.localhost") && $0.contains("/private/2/closed") })
+    }
 }

@@ -50,6 +50,9 @@ public struct Config: Sendable, Equatable {
     public var metricsIntervalSeconds: Int = 15
     /// After SIGTERM, how long in-flight polls may finish before they are cancelled.
     public var shutdownGraceSeconds: Int = 10
+    /// Fetch robots.txt (cached 24 h per host) and skip article URLs it disallows for our user agent; its
+    /// Crawl-delay spaces the host's requests. Feeds themselves are fetched regardless (the operator chose them).
+    public var respectRobotsTxt: Bool = true
 
     public var feeds: [FeedConfig]
 
@@ -103,9 +106,13 @@ public struct FeedConfig: Sendable, Equatable {
     /// For sitemaps: skip items published longer ago than this.
     public var maxAgeSeconds: Int?
     public var enabled: Bool
+    /// Per-feed override of `respect_robots_txt`; nil = the global setting.
+    public var respectRobotsTxt: Bool?
 
     public init(name: String, url: String, intervalSeconds: Int? = nil, kind: FeedKind = .auto,
-                linkPattern: String? = nil, maxAgeSeconds: Int? = nil, enabled: Bool = true) {
+                linkPattern: String? = nil, maxAgeSeconds: Int? = nil, enabled: Bool = true,
+                respectRobotsTxt: Bool? = nil) {
+        self.respectRobotsTxt = respectRobotsTxt
         self.name = name
         self.url = url
         self.intervalSeconds = intervalSeconds

@@ -140,9 +140,9 @@ private let topLevelKeys: [String] = [
     "default_interval", "min_interval", "max_interval", "connect_timeout", "timeout", "max_redirects",
     "max_feed_bytes", "max_page_bytes", "per_host_concurrency", "per_host_delay", "max_concurrent_transfers",
     "max_items_per_poll", "dedup_window", "site_rules_dir", "spool_max_files", "min_free_disk", "metrics_file",
-    "metrics_listen", "metrics_interval", "shutdown_grace", "feeds",
+    "metrics_listen", "metrics_interval", "shutdown_grace", "respect_robots_txt", "feeds",
 ]
-private let feedKeys: [String] = ["name", "url", "interval", "kind", "link_pattern", "max_age", "enabled"]
+private let feedKeys: [String] = ["name", "url", "interval", "kind", "link_pattern", "max_age", "enabled", "robots"]
 
 /// Accepted ranges; documented next to each key in Config/feedcrawler.toml.
 enum ConfigLimits {
@@ -196,6 +196,7 @@ private struct Validator {
             }
         }
         if let value = bool(top, "allow_private_networks") { config.allowPrivateNetworks = value }
+        if let value = bool(top, "respect_robots_txt") { config.respectRobotsTxt = value }
         if let hosts = stringArray(top, "allowed_private_hosts") {
             var valid: [String] = []
             for host in hosts {
@@ -427,6 +428,7 @@ private struct Validator {
             }
             if let value = seconds(scope, "max_age", range: ConfigLimits.maxAgeSeconds) { feed.maxAgeSeconds = value }
             if let value = bool(scope, "enabled") { feed.enabled = value }
+            if let value = bool(scope, "robots") { feed.respectRobotsTxt = value }
             if feedIsValid { result.append(feed) }
         }
         if array.count == 0 {

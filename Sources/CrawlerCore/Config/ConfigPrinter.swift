@@ -17,6 +17,7 @@ public enum ConfigPrinter {
         }
         out.append("user_agent = \(configQuoted(config.userAgent))")
         out.append("allow_private_networks = \(config.allowPrivateNetworks)")
+        out.append("respect_robots_txt = \(config.respectRobotsTxt)")
         out.append("allowed_private_hosts = [\(config.allowedPrivateHosts.map(configQuoted).joined(separator: ", "))]")
         out.append("default_interval = \(duration(seconds: config.defaultIntervalSeconds))")
         out.append("min_interval = \(duration(seconds: config.minIntervalSeconds))")
@@ -52,6 +53,7 @@ public enum ConfigPrinter {
             if let linkPattern = feed.linkPattern { out.append("link_pattern = \(configQuoted(linkPattern))") }
             if let maxAge = feed.maxAgeSeconds { out.append("max_age = \(duration(seconds: maxAge))") }
             out.append("enabled = \(feed.enabled)")
+            if let robots = feed.respectRobotsTxt { out.append("robots = \(robots)") }
         }
         return out.joined(separator: "\n") + "\n"
     }

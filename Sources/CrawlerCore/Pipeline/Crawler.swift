@@ -21,6 +21,8 @@ public struct CrawlerStartError: Error, CustomStringConvertible {
 /// The composition root: every stage built from one Config. Safe to share between tasks.
 public final class Crawler: Sendable {
     public let config: Config
+    /// The configured feeds by name (article records name their feed).
+    let feedsByName: [String: FeedConfig]
     let logger: Logger
     let fetcher: any Fetching
     let store: StateStore
@@ -38,6 +40,7 @@ public final class Crawler: Sendable {
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
     init(config: Config, logger: Logger, fetcher: (any Fetching)? = nil) throws(CrawlerStartError) {
         self.config = config
+        feedsByName = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
         metrics = Metrics()
         do {
@@ -88,6 +91,7 @@ public final class Crawler: Sendable {
     private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery,
                  metrics: Metrics) throws(CrawlerStartError) {
         self.config = config
+        feedsByName = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
         self.metrics = metrics
         self.store = store
@@ -428,7 +432,9 @@ public final class Crawler: Sendable {
 
         // Fetch (the site's single-page variant when its rule knows one).
         let pageURL = extractor.singlePageURL(for: record.url) ?? record.url
-        let outcome = await timedFetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes))
+        let robots = feedsByName[record.feed]?.respectRobotsTxt
+        let outcome = await timedFetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes,
+                                                    respectRobotsTxt: robots))
         guard case .fresh(let page) = outcome else {
             return fail(record, reason: outcome.reason, retryable: outcome.isWorthRetrying, log)
         }

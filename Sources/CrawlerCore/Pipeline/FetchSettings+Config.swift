@@ -13,7 +13,8 @@ extension FetchSettings {
                   allowedPrivateHosts: config.allowedPrivateHosts,
                   perHostConcurrency: config.perHostConcurrency,
                   perHostMinimumDelayMilliseconds: config.perHostDelayMilliseconds,
-                  maxConcurrentTransfers: config.maxConcurrentTransfers)
+                  maxConcurrentTransfers: config.maxConcurrentTransfers,
+                  respectRobotsTxt: config.respectRobotsTxt)
     }
 }
 
