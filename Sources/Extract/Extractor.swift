@@ -96,7 +96,7 @@ public struct Extractor: Sendable {
         let rule = rules.rule(forHost: host)
         var page = MetadataCollector.collect(document)
         // One walk mirrors the whole page for the scorer and collects the body's metadata signals.
-        let fullDOM = MiniDOM(document: document)
+        let fullDOM = MiniDOM(document: document, byteCount: html.count)
         MetadataCollector.absorb(fullDOM.signals, dom: fullDOM, into: &page)
         // The scorer rewrites its mirror; relaxed retries start again from this pristine copy (arrays are shared
         // until written, so this costs nothing on the usual single pass).
@@ -129,7 +129,7 @@ public struct Extractor: Sendable {
                         node.remove()
                     }
                 }
-                let dom = MiniDOM(top: container)
+                let dom = MiniDOM(top: container, byteCount: html.count)
                 let scorer = Scorer(dom: dom, flags: ScorerFlags(), articleTitle: title, explain: false)
                 scorer.replaceBreakChains()
                 dropHidden(dom)
@@ -157,7 +157,7 @@ public struct Extractor: Sendable {
                 scorer.replaceBreakChains()
                 let article = scorer.grabArticle()
                 if byline == nil { byline = scorer.byline }
-                let found = dom.paragraphs(of: article)
+                let found = article >= 0 ? dom.paragraphs(of: article) : []
                 let length = found.reduce(0) { $0 + $1.count + 1 }
                 let description = scorer.chosen + (attempt > 0 ? " (relaxed pass \(attempt))" : "")
                 if best == nil || length > best!.length {

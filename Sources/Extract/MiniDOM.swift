@@ -253,9 +253,56 @@ struct TextInfo {
     var isWhitespace: Bool
 }
 
+/// A fixed-capacity buffer of plain values behind a `let` reference: element access goes through a pointer, so
+/// the hot loops pay neither bounds checks (debug builds assert) nor dynamic exclusivity checks of class arrays.
+final class PODBuffer<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    subscript(index: Int) -> Element {
+        unsafeAddress {
+            assert(index >= 0 && index < count, "PODBuffer index out of range")
+            return UnsafePointer(base + index)
+        }
+        unsafeMutableAddress {
+            assert(index >= 0 && index < count, "PODBuffer index out of range")
+            return base + index
+        }
+    }
+
+    var isFull: Bool { count >= capacity }
+
+    /// Appends unless full; returns the new element's index or -1.
+    @discardableResult
+    func append(_ element: Element) -> Int {
+        guard count < capacity else { return -1 }
+        (base + count).initialize(to: element)
+        count += 1
+        return count - 1
+    }
+
+    func copy() -> PODBuffer<Element> {
+        let other = PODBuffer(capacity: capacity)
+        other.base.initialize(from: base, count: count)
+        other.count = count
+        return other
+    }
+}
+
 final class MiniDOM {
-    var nodes: [MNode] = []
-    var texts: [TextInfo] = []
+    let nodes: PODBuffer<MNode>
+    let texts: PODBuffer<TextInfo>
     var textBytes: [UInt8] = [0x20]
     var attrs: [ElementAttributes] = []
     var root: Int32 = -1
@@ -267,14 +314,18 @@ final class MiniDOM {
 
     /// Deeper subtrees are cut: hostile pages nest 100,000 levels; real articles stay far below this.
     static let maxDepth = 400
+    /// Mirrored nodes per page at most (about 40 bytes each): a hostile 20 MB page of empty elements stays
+    /// bounded in memory and time; real articles have a few thousand.
+    static let maxNodes = 400_000
 
-    convenience init(document: Document) {
-        self.init(top: document.root)
+    convenience init(document: Document, byteCount: Int) {
+        self.init(top: document.root, byteCount: byteCount)
     }
 
     private init(copying other: MiniDOM) {
-        nodes = other.nodes
-        texts = other.texts
+        nodes = other.nodes.copy()
+        texts = other.texts.copy()
+        scanLimit = other.scanLimit
         textBytes = other.textBytes
         attrs = other.attrs
         root = other.root
@@ -286,10 +337,20 @@ final class MiniDOM {
     /// An independent copy (arrays are copied on first write), for the scorer's relaxed retries.
     func copy() -> MiniDOM { MiniDOM(copying: self) }
 
-    /// Mirrors `top` and its subtree (a rule's body container, or the whole document).
-    init(top: Node?) {
+    /// Mirrored nodes stop here; the rest of the capacity is for the nodes the scorer creates (at most one per
+    /// mirrored node: a paragraph per text run or <br> chain).
+    let scanLimit: Int
+
+    /// Mirrors `top` and its subtree (a rule's body container, or the whole document). `byteCount` is the page's
+    /// size: every mirrored node stems from at least one source byte, which bounds the buffers.
+    init(top: Node?, byteCount: Int) {
+        // Exact sizing: count the nodes first (a pointer walk in C), capped for hostile pages.
+        let present = top?.countDescendants(maxDepth: Self.maxDepth) ?? 0
+        scanLimit = min(present + 1, Self.maxNodes)
+        _ = byteCount
+        nodes = PODBuffer(capacity: 2 * scanLimit + 256)
+        texts = PODBuffer(capacity: scanLimit + 1)
         guard let top else { return }
-        nodes.reserveCapacity(4096)
         texts.append(TextInfo(start: 0, byteCount: 1, length: 1, commas: 0, isWhitespace: true))  // all blank nodes
         textBytes.reserveCapacity(65_536)
         let topTag = Tag.byName[top.name] ?? .div
@@ -301,6 +362,10 @@ final class MiniDOM {
         stack.reserveCapacity(64)
         top.scanDescendants(maxDepth: Self.maxDepth, enter: { item in
             let parent = stack[stack.count - 1]
+            if nodes.count >= scanLimit {
+                if item.isElement { stack.append(-2) }
+                return .skip
+            }
             if item.isText {
                 _ = item.withContentBytes { bytes in
                     if bytes.count > 0 { addText(bytes, parent: parent) }
@@ -476,6 +541,7 @@ final class MiniDOM {
     func appendNew(_ node: MNode, parent: Int32) -> Int32 {
         var record = node
         let index = Int32(nodes.count)
+        guard !nodes.isFull else { return -1 }
         if parent >= 0 {
             record.parent = parent
             let last = nodes[Int(parent)].last
@@ -599,8 +665,7 @@ final class MiniDOM {
     }
 
     func createElement(_ tag: Tag) -> Int32 {
-        nodes.append(MNode(tag: tag))
-        return Int32(nodes.count - 1)
+        Int32(nodes.append(MNode(tag: tag)))
     }
 
     func setTag(_ index: Int32, _ tag: Tag) { nodes[Int(index)].tag = tag }

@@ -365,6 +365,7 @@ final class Scorer {
         var createdTop = false
         if topCandidate < 0 || dom.tag(topCandidate) == .body {
             topCandidate = dom.createElement(.div)
+            guard topCandidate >= 0 else { return -1 }
             createdTop = true
             for child in dom.children(dom.body) { dom.appendChild(topCandidate, child) }
             dom.appendChild(dom.body, topCandidate)
@@ -414,6 +415,7 @@ final class Scorer {
 
         // Gather the top candidate and its worthy siblings.
         let article = dom.createElement(.div)
+        guard article >= 0 else { return -1 }
         let topScore = scores[Int(topCandidate)]
         let siblingThreshold = max(10, topScore * 0.2)
         let parentOfTop = dom.parent(topCandidate)
@@ -521,6 +523,7 @@ final class Scorer {
                     dom.appendChild(paragraph, child)
                 } else if !isWhitespaceNode(child) {
                     paragraph = dom.createElement(.p)
+                    guard paragraph >= 0 else { return }
                     dom.replace(child, with: paragraph)
                     dom.appendChild(paragraph, child)
                 }
@@ -582,6 +585,7 @@ final class Scorer {
             }
             guard replaced else { continue }
             let paragraph = dom.createElement(.p)
+            guard paragraph >= 0 else { return }
             dom.replace(br, with: paragraph)
             next = dom.nextSibling(paragraph)
             while next >= 0 {

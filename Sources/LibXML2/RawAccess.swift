@@ -134,3 +134,32 @@ extension ScanItem {
         return found
     }
 }
+
+extension Node {
+    /// The number of element and text nodes below this one (down to `maxDepth` levels), counted in C-speed
+    /// pointer walking: lets a caller size its buffers exactly before a scan.
+    public func countDescendants(maxDepth: Int) -> Int {
+        let top = pointer
+        var count = 0
+        var depth = 0
+        var current = top.pointee.children
+        while let node = current {
+            let type = node.pointee.type
+            if type == XML_ELEMENT_NODE || type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE { count += 1 }
+            if type == XML_ELEMENT_NODE, depth < maxDepth, let child = node.pointee.children {
+                depth += 1
+                current = child
+                continue
+            }
+            var climb: xmlNodePtr? = node
+            current = nil
+            while let up = climb {
+                if let next = up.pointee.next { current = next; break }
+                guard let parent = up.pointee.parent, parent != top, depth > 0 else { break }
+                depth -= 1
+                climb = parent
+            }
+        }
+        return count
+    }
+}
