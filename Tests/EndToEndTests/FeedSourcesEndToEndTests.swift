@@ -224,4 +224,40 @@ struct FeedSourcesEndToEndTests {
         #expect(!sidecars.contains { $0.contains("polite.localhost") && $0.contains("/private/") })
         #expect(sidecars.contains { $0.contains("optout.localhost") && $0.contains("/private/2/closed") })
     }
+
+    @Test func aTemporaryRedirectIsNeverPersistedAndA410DisablesTheFeed() throws {
+        let root = TemporaryDirectory("redirect-sites")
+        try root.write("target.localhost/feed.xml", """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Target</title><link>http://{{HOST}}/</link>
+            </channel></rss>
+            """)
+        let origin = try TestOrigin(root: root.url)
+        let target = "\(origin.baseURL("target"))/feed.xml".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let work = TemporaryDirectory("e2e-redirects")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            [[feeds]]
+            name = "temporary"
+            url = "\(origin.baseURL("hop"))/_/redirect?code=302&to=\(target)"
+            [[feeds]]
+            name = "gone"
+            url = "\(origin.baseURL("hop"))/_/status/410"
+            """)
+        var logs: [String] = []
+        var statuses: [Int32] = []
+        for _ in 1...4 {
+            let result = try runFeedcrawler(["fetch", "--config", config.path])
+            logs.append(result.stderr)
+            statuses.append(result.status)
+        }
+        #expect(!logs.joined().contains("Feed moved permanently"), "a 302 was taken for a move")
+        #expect(logs[0].contains("Feed is gone (410)"))
+        #expect(statuses[0] == 1, "a failed feed makes fetch exit 1")
+        // Later passes do not request the gone feed at all.
+        #expect(!logs[1].contains("/_/status/410"), "\(logs[1])")
+        let status = try runFeedcrawler(["status", "--config", config.path])
+        #expect(status.stdout.contains("http_410"), "\(status.stdout)")
+    }
 }
