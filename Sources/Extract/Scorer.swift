@@ -655,6 +655,52 @@ final class Scorer {
             dom.detach(header)
         }
         cleanConditionally(article, tags: [.table, .ul, .div], markTables: false)
+        removeRecirculationBlocks(article)
+    }
+
+    /// Phrases that open a block of links to other stories ("Baca juga", "Berita terkait", "Read more").
+    static let recirculationHeads = ["baca juga", "baca:", "lihat juga", "simak juga", "berita terkait", "artikel terkait",
+                                     "berita lainnya", "rekomendasi", "read more", "related", "see also", "also read",
+                                     "more from", "recommended"]
+
+    private static func startsWithRecirculationHead(_ text: String) -> Bool {
+        let head = asciiLowercasedPrefix(text, 24).trimmingPunctuationAndSpaces()
+        return recirculationHeads.contains { head.hasPrefix($0) }
+    }
+
+    /// Readability keeps lists of links inside the story; news pages put "Baca juga" link blocks there. A short
+    /// block that opens with such a phrase and is mostly links goes, and so does a link list right after a heading
+    /// or line that says it.
+    private func removeRecirculationBlocks(_ article: Int32) {
+        var doomed: [Int32] = []
+        var node = dom.following(article, within: article)
+        while node >= 0 {
+            let tag = dom.tag(node)
+            guard tag != .text else { node = dom.following(node, within: article); continue }
+            let length = dom.innerTextLength(node)
+            if length > 0 && length < 400 && (tag == .div || tag == .ul || tag == .ol || tag == .p || tag == .section
+                                                || tag == .aside || tag == .table || tag == .blockquote) {
+                if Self.startsWithRecirculationHead(dom.innerText(node)), linkDensity(node) >= 0.5 {
+                    note("drop", node, "recirculation block (link list after a 'read also' phrase)")
+                    doomed.append(node)
+                    node = dom.following(node, within: article, skipChildren: true)
+                    continue
+                }
+                if tag == .ul || tag == .ol, linkDensity(node) >= 0.8 {
+                    var previous = dom.nodes[Int(node)].prev
+                    while previous >= 0, let info = dom.text(previous), info.isWhitespace { previous = dom.nodes[Int(previous)].prev }
+                    if previous >= 0, dom.innerTextLength(previous) <= 40, Self.startsWithRecirculationHead(dom.innerText(previous)) {
+                        note("drop", node, "link list after a 'read also' heading")
+                        doomed.append(previous)
+                        doomed.append(node)
+                        node = dom.following(node, within: article, skipChildren: true)
+                        continue
+                    }
+                }
+            }
+            node = dom.following(node, within: article)
+        }
+        for node in doomed { dom.detach(node) }
     }
 
     private func clean(_ article: Int32, _ tag: Tag) {

@@ -252,6 +252,8 @@ kompas_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
 <p>{e(kompas_paras[3])}</p>
 <div class="inject-baca-juga"><a href="/y">Baca juga: Antrean Vaksinasi Mengular</a></div>
 <p>{e(kompas_paras[4])}</p>
+<h3>Berita Terkait</h3>
+<ul><li><a href="/r1">Kota Bogor Siapkan Posko Kesehatan Mudik</a></li><li><a href="/r2">Dinkes Jabar Tambah Stok Vaksin untuk Lansia</a></li></ul>
 <p>Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses berita Kompas.com WhatsApp Channel : <a href="https://www.whatsapp.com/channel/x">https://www.whatsapp.com/channel/x</a>. Pastikan kamu sudah install aplikasi WhatsApp ya.</p>
 </div></div>
 <div class="paging"><a href="{kompas_url}?page=all">Halaman all</a></div>
@@ -262,7 +264,7 @@ kompas_page = f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
 write("kompas-date-without-zone", {"source.html": kompas_page}, spool(kompas_title, kompas_paras), {
     "url": kompas_url, "result": "article", "title": kompas_title, "published": "2022-07-30T08:06:00+07:00",
     "dateline": "BOGOR, KOMPAS.com -", "author": "Ardito Ramadhan", "language": "id", "generic_too": True,
-    "must_not_contain": ["Baca juga", "WhatsApp", "Halaman all", "Terpopuler"],
+    "must_not_contain": ["Baca juga", "WhatsApp", "Halaman all", "Terpopuler", "Posko Kesehatan", "Berita Terkait"],
 })
 
 antara_title = "Pelabuhan Makassar tambah dua dermaga untuk kapal penumpang"
