@@ -453,6 +453,21 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// The dedup window's upkeep in one call (issue 5): forgets articles, GUIDs and near-duplicate
+    /// fingerprints first seen more than `windowDays` days before `now` (Config.dedupWindowDays, default 30),
+    /// then compacts when at least `compactFraction` of the file is free pages (VACUUM holds the write lock
+    /// ~1 s per 60 MB, so not after every small prune). Cheap when there is nothing to do: call it at start-up
+    /// and about daily.
+    @discardableResult
+    public func maintain(windowDays: Int, now: Date = Date(), compactFraction: Double = 0.25) throws(StateStoreError) -> PruneReport {
+        let report = try prune(olderThan: now.addingTimeInterval(-Double(max(1, windowDays)) * 86_400))
+        let (free, total) = try read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0)
+        }
+        if total > 0, Double(free) / Double(total) >= compactFraction { try compact() }
+        return report
+    }
+
     /// Gives the space of pruned rows back to the filesystem (VACUUM) and truncates the WAL. Takes the write
     /// lock for a while (about a second per 100 MB): run it after prune(), e.g. daily, not per poll.
     public func compact() throws(StateStoreError) {

@@ -234,6 +234,27 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(try store.nearDuplicate(key: 3, of: BodyFingerprint(paragraphs: copy)) == nil)
     }
 
+    @Test func maintainPrunesTheWindowAndCompacts() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        let old = Date().addingTimeInterval(-40 * 86_400)
+        for n in 1...200 { _ = try store.enqueue(newArticle(n), at: n <= 150 ? old : Date()) }
+        for n in 1...200 {
+            #expect(try store.nearDuplicate(key: Int64(n), of: BodyFingerprint(paragraphs: body(topic: 100 + n, paragraphs: 2))) == nil)
+        }
+        try store.finishWriting(Array(try store.beginWriting((1...200).map { SpoolClaim(articleKey: Int64($0), articleID: String(format: "%016x", $0)) }).keys))
+        let sizeBefore = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+        let report = try store.maintain(windowDays: 30)
+        #expect(report.articles == 150)
+        // Old fingerprints are gone, recent ones stay.
+        #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: body(topic: 101, paragraphs: 2)).minHash) == nil)
+        #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: body(topic: 300, paragraphs: 2)).minHash)?.0.key == 200)
+        // Three quarters of the rows went: the file was compacted.
+        let sizeAfter = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+        #expect(sizeAfter < sizeBefore, "\(sizeBefore) -> \(sizeAfter)")
+        #expect(try store.maintain(windowDays: 30).articles == 0)
+    }
+
     /// Two copies processed at the same time both pass their own check (neither is claimed yet); the claim
     /// of the second finds the first and makes it a duplicate instead of writing it.
     @Test func concurrentCopiesAreCaughtAtClaim() throws {
