@@ -283,6 +283,13 @@ final class PODBuffer<Element> {
 
     var isFull: Bool { count >= capacity }
 
+    /// A buffer whose whole capacity holds `value`.
+    convenience init(repeating value: Element, capacity: Int) {
+        self.init(capacity: capacity)
+        base.initialize(repeating: value, count: self.capacity)
+        count = self.capacity
+    }
+
     /// Appends unless full; returns the new element's index or -1.
     @discardableResult
     func append(_ element: Element) -> Int {

@@ -77,8 +77,9 @@ final class Scorer {
     let articleTitle: String
     var explain: [ExplainEntry]?
     private(set) var byline: String?
-    private var scores: [Double] = []
-    private var initialized: [Bool] = []
+    /// Per node (by index, over the mirror's whole capacity, so nodes created later fit).
+    private let scores: PODBuffer<Double>
+    private let initialized: PODBuffer<Bool>
     private(set) var chosen: String = ""
 
     init(dom: MiniDOM, flags: ScorerFlags, articleTitle: String, explain: Bool) {
@@ -86,6 +87,12 @@ final class Scorer {
         self.flags = flags
         self.articleTitle = articleTitle
         self.explain = explain ? [] : nil
+        let capacity = dom.nodes.capacity
+        scores = PODBuffer(repeating: 0, capacity: capacity)
+        initialized = PODBuffer(repeating: false, capacity: capacity)
+        totalText = PODBuffer(repeating: 0, capacity: capacity)
+        totalCommas = PODBuffer(repeating: 0, capacity: capacity)
+        totalLink = PODBuffer(repeating: 0, capacity: capacity)
     }
 
     // MARK: - Helpers
@@ -120,10 +127,7 @@ final class Scorer {
 
     private func ensureCapacity() {
         let count = dom.nodes.count
-        if scores.count < count {
-            scores.append(contentsOf: repeatElement(0, count: count - scores.count))
-            initialized.append(contentsOf: repeatElement(false, count: count - initialized.count))
-        }
+        _ = count
     }
 
     private func initializeNode(_ node: Int32) {
@@ -455,15 +459,13 @@ final class Scorer {
         return article
     }
 
-    private var totalText: [Int32] = []
-    private var totalCommas: [Int32] = []
-    private var totalLink: [Float] = []
+    private let totalText: PODBuffer<Int32>
+    private let totalCommas: PODBuffer<Int32>
+    private let totalLink: PODBuffer<Float>
 
     private func computeTotals() {
         let count = dom.nodes.count
-        totalText = [Int32](repeating: 0, count: count)
-        totalCommas = [Int32](repeating: 0, count: count)
-        totalLink = [Float](repeating: 0, count: count)
+        _ = count
         var order: [Int32] = []
         order.reserveCapacity(count)
         dom.forEachInSubtree(dom.root) { order.append($0) }
