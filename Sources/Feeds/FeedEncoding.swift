@@ -19,7 +19,7 @@ enum FeedEncoding {
     }
 
     static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?, wasWide: Bool = false) throws(FeedParseError) -> Prepared {
-        var body = Array(bytes[start...])
+        var body = start == 0 ? bytes : Array(bytes[start...])
         let declaration = xmlDeclaration(body)
         if wasWide {
             // Already transcoded from UTF-16/32 to UTF-8: whatever the labels say, the bytes are UTF-8 now.
@@ -33,7 +33,7 @@ enum FeedEncoding {
         }
         // A UTF-16/32 label on bytes that were not UTF-16/32 (those were transcoded before) is wrong.
         let labelIsWide = normalized.map { $0.hasPrefix("UTF-16") || $0.lowercased().hasPrefix("utf-32") || $0.lowercased().hasPrefix("ucs") } ?? false
-        if CharsetSniffer.isValidUTF8(body) {
+        if FeedEncoding.isValidUTF8(body) {
             // Valid UTF-8; a label saying otherwise is wrong (or harmless, for ASCII-only bytes).
         } else if normalized == nil || normalized == "UTF-8" || normalized == "windows-1252" || labelIsWide {
             body = Windows1252.toUTF8(body)
@@ -48,6 +48,48 @@ enum FeedEncoding {
             body = replacingDeclaration(body, declaration, encoding: "UTF-8")
         }
         return Prepared(bytes: body, encoding: "UTF-8")
+    }
+
+    /// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF), with a tight loop over
+    /// ASCII runs: every feed passes through here once, and most feed bytes are ASCII.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let lead = buffer[index]
+                if lead < 0x80 { index += 1; continue }
+                func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+                    index + offset < count && buffer[index + offset] >= low && buffer[index + offset] <= high
+                }
+                switch lead {
+                case 0xC2...0xDF:
+                    guard continuation(1) else { return false }
+                    index += 2
+                case 0xE0:
+                    guard continuation(1, 0xA0), continuation(2) else { return false }
+                    index += 3
+                case 0xE1...0xEC, 0xEE, 0xEF:
+                    guard continuation(1), continuation(2) else { return false }
+                    index += 3
+                case 0xED:
+                    guard continuation(1, 0x80, 0x9F), continuation(2) else { return false }
+                    index += 3
+                case 0xF0:
+                    guard continuation(1, 0x90), continuation(2), continuation(3) else { return false }
+                    index += 4
+                case 0xF1...0xF3:
+                    guard continuation(1), continuation(2), continuation(3) else { return false }
+                    index += 4
+                case 0xF4:
+                    guard continuation(1, 0x80, 0x8F), continuation(2), continuation(3) else { return false }
+                    index += 4
+                default:
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// UTF-16 and UTF-32 input (with a byte-order mark, or recognised from how `<` is encoded as XML 1.0
@@ -105,7 +147,7 @@ enum FeedEncoding {
             if hasUTF16BOM { return (bytes, label) }
             label = "UTF-8"  // a UTF-16 label on 8-bit bytes: browsers read such pages as UTF-8 too
         }
-        let isUTF8 = CharsetSniffer.isValidUTF8(bytes)
+        let isUTF8 = FeedEncoding.isValidUTF8(bytes)
         if isUTF8 && (label == "UTF-8" || bytes.contains(where: { $0 >= 0x80 })) { return (bytes, "UTF-8") }
         if label == "windows-1252" || label == "UTF-8" { return (isUTF8 ? bytes : Windows1252.toUTF8(bytes), "UTF-8") }
         return (bytes, label)

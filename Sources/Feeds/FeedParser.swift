@@ -76,7 +76,7 @@ public enum FeedParser {
         var document: FeedDocument
         switch format {
         case .json:
-            let utf8 = CharsetSniffer.isValidUTF8(bytes) ? bytes : Windows1252.toUTF8(bytes)
+            let utf8 = FeedEncoding.isValidUTF8(bytes) ? bytes : Windows1252.toUTF8(bytes)
             document = .feed(try JSONFeedParser.parse(Array(utf8[start...]), feedURL: url, dates: FeedDates(options)))
         case .html:
             let html = try parseHTML(bytes, url: url, charset: contentTypeCharset)

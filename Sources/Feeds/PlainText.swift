@@ -10,58 +10,79 @@ enum PlainText {
     /// <script>/<style> contents and comments dropped, entities decoded, whitespace collapsed, NFC.
     static func fromHTML(_ html: String) -> String {
         var source = html
-        let stripped: [UInt8] = source.withUTF8 { bytes in
+        return source.withUTF8 { bytes in
             // Fast path: nothing to strip or decode.
-            if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return Array(bytes) }
-            return strip(bytes)
+            if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return finish(bytes) }
+            return strip(bytes).withUnsafeBufferPointer(finish)
         }
-        return collapse(mappingC1Controls(stripped))
     }
 
     /// Text that is plain already (Atom `type="text"`, JSON Feed `content_text`): only whitespace collapsed.
-    static func fromText(_ text: String) -> String { collapse(mappingC1Controls(Array(text.utf8))) }
+    static func fromText(_ text: String) -> String {
+        var source = text
+        return source.withUTF8(finish)
+    }
+
+    /// C1/double-encoding repairs when the bytes need them (rare: only text with U+0080-U+00FF), then collapse.
+    private static func finish(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(where: { $0 == 0xC2 || $0 == 0xC3 }) else { return collapse(bytes) }
+        return mappingC1Controls(Array(bytes)).withUnsafeBufferPointer(collapse)
+    }
+
+    static func collapse(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer(collapse) }
 
     /// `SpoolTextFormat.line` over UTF-8 bytes, ~10x faster on the mostly-ASCII text feeds carry (it matters:
     /// a 5,000-item feed has 10,000+ fields): every run of Unicode whitespace becomes one space, ends trimmed,
-    /// zero-width characters, soft hyphens and controls dropped. Text with combining marks (the only text that
-    /// can change under NFC) is handed to `SpoolTextFormat.line` itself, which also normalises to NFC.
-    static func collapse(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var pendingSpace = false
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            if byte < 0x80 {
-                index += 1
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { pendingSpace = !out.isEmpty; continue }
-                if byte < 0x20 || byte == 0x7F { continue }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(byte)
-                continue
+    /// zero-width characters, soft hyphens and controls dropped. Written straight into the String's storage.
+    /// Text with combining marks (the only text that can change under NFC) is handed to
+    /// `SpoolTextFormat.line` itself, which also normalises to NFC.
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var needsNFC = false
+        let result = String(unsafeUninitializedCapacity: max(1, bytes.count)) { out in
+            var written = 0
+            var pendingSpace = false
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    index += 1
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { pendingSpace = written > 0; continue }
+                    if byte < 0x20 || byte == 0x7F { continue }
+                    // A pending space stands for at least one dropped whitespace byte, so the output never
+                    // outgrows the input; the guard keeps memory safe should that reasoning ever break.
+                    guard written + (pendingSpace ? 2 : 1) <= out.count else { break }
+                    if pendingSpace { out[written] = 0x20; written += 1; pendingSpace = false }
+                    out[written] = byte
+                    written += 1
+                    continue
+                }
+                // Decode one multi-byte scalar (the input came from a String: valid UTF-8).
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                guard index + length <= count else { break }
+                var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                switch value {
+                case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+                    pendingSpace = written > 0
+                case 0x80..<0xA0, 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF:
+                    break  // C1 controls, soft hyphen, zero-width characters
+                case 0x0300...0x036F, 0x1100...0x11FF, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF,
+                     0xFE20...0xFE2F, 0x0900...0x0DFF:
+                    // Combining marks, Hangul jamo, Indic scripts: NFC may change the text; the careful path.
+                    needsNFC = true
+                    return 0
+                default:
+                    guard written + length + (pendingSpace ? 1 : 0) <= out.count else { break }
+                    if pendingSpace { out[written] = 0x20; written += 1; pendingSpace = false }
+                    for offset in 0..<length { out[written + offset] = bytes[index + offset] }
+                    written += length
+                }
+                index += length
             }
-            // Decode one multi-byte scalar (the input came from a String: valid UTF-8).
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-            guard index + length <= count else { break }
-            var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
-            switch value {
-            case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-                pendingSpace = !out.isEmpty
-            case 0x80..<0xA0, 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF:
-                break  // C1 controls, soft hyphen, zero-width characters
-            case 0x0300...0x036F, 0x1100...0x11FF, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE20...0xFE2F,
-                 0x0900...0x0DFF:
-                // Combining marks, Hangul jamo, Indic scripts: NFC may change the text; the careful path.
-                return SpoolTextFormat.line(String(decoding: bytes, as: UTF8.self))
-            default:
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(contentsOf: bytes[index..<(index + length)])
-            }
-            index += length
+            return written
         }
-        return String(decoding: out, as: UTF8.self)
+        return needsNFC ? SpoolTextFormat.line(String(decoding: bytes, as: UTF8.self)) : result
     }
 
     /// U+0080-U+009F are control characters nobody means to write; in feeds they come from `&#147;` or from
@@ -114,7 +135,7 @@ enum PlainText {
                 return nil  // a character above U+00FF: not double-encoded
             }
         }
-        guard sawHigh, CharsetSniffer.isValidUTF8(latin1) else { return nil }
+        guard sawHigh, FeedEncoding.isValidUTF8(latin1) else { return nil }
         return latin1
     }
 
@@ -149,9 +170,37 @@ enum PlainText {
         return String(decoding: decoded, as: UTF8.self)
     }
 
+    /// Output never outgrows the input: every reference is at least as long as its UTF-8 (`&lt;` 4 -> 1,
+    /// `&#x1F600;` 9 -> 4), and a block tag (3+ bytes) leaves one space. So the buffer is allocated once, at the
+    /// input's size, and written without bounds growth.
     private static func strip(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            var out = OutputCursor(buffer)
+            stripInto(&out, bytes)
+            initialized = out.count
+        }
+    }
+
+    /// A write position in a preallocated buffer.
+    struct OutputCursor {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+        init(_ buffer: UnsafeMutableBufferPointer<UInt8>) { self.buffer = buffer }
+        mutating func append(_ byte: UInt8) {
+            // The size argument above says this never fires; if it were wrong, text is cut, memory is not.
+            guard count < buffer.count else { return }
+            buffer[count] = byte
+            count += 1
+        }
+        mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
+            for byte in bytes { append(byte) }
+        }
+        mutating func append(_ scalar: Unicode.Scalar) {
+            UTF8.encode(scalar) { append($0) }
+        }
+    }
+
+    private static func stripInto(_ out: inout OutputCursor, _ bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         let count = bytes.count
         var noTagEndAhead = false
@@ -159,7 +208,7 @@ enum PlainText {
             let byte = bytes[index]
             if byte == UInt8(ascii: "&") {
                 if let (scalar, length) = entity(in: bytes, at: index) {
-                    appendUTF8(scalar, to: &out)
+                    out.append(scalar)
                     index += length
                 } else {
                     out.append(byte)
@@ -216,7 +265,6 @@ enum PlainText {
             }
             if isBlock(name) { out.append(UInt8(ascii: " ")) }
         }
-        return out
     }
 
     /// The index of the `>` closing a tag, skipping quoted attribute values.

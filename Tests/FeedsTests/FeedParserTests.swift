@@ -363,3 +363,22 @@ struct HelperTests {
         #expect(output == "<!DOCTYPE x [<!ENTITY e \"&amp;\">]><a t=\"1&#38;2\">&#38;&#160;&e;&#38;bad; &#38; &#65;&#x41;&#38;#zz;<![CDATA[&amp;]]><!-- &nbsp; --></a>")
     }
 }
+
+@Suite("UTF-8 validation")
+struct UTF8ValidationTests {
+    @Test("agrees with the standard library's decoder on valid, truncated, overlong, surrogate and out-of-range input")
+    func agreesWithStandardLibrary() {
+        var samples: [[UInt8]] = [
+            Array("plain ASCII".utf8), Array("café – 😀 Łódź".utf8), [0xC3], [0xC0, 0x80], [0xE0, 0x80, 0x80],
+            [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0x80], [0xFF], [0xE2, 0x82, 0xAC],
+            [0xF0, 0x90, 0x80, 0x80], [0xEF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF],
+        ]
+        // Every two-byte combination after an ASCII prefix, and a sweep of three-byte leads.
+        for first in UInt8(0x80)...0xFF { for second in stride(from: 0, through: 0xFF, by: 17) { samples.append([0x41, first, UInt8(second)]) } }
+        for lead in UInt8(0xE0)...0xF4 { for second in stride(from: 0x80, through: 0xBF, by: 7) { samples.append([lead, UInt8(second), 0x80, 0x80]) } }
+        for sample in samples {
+            let reference = String(validating: sample, as: UTF8.self) != nil
+            #expect(FeedEncoding.isValidUTF8(sample) == reference, "\(sample.map { String($0, radix: 16) })")
+        }
+    }
+}
