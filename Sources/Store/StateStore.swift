@@ -197,26 +197,27 @@ public final class StateStore: Sendable {
                          in db: Database) throws -> (ArticleRecord, similarity: Double)? {
         let keys = signature.bandKeys(bands: policy.bands, rows: policy.rows)
         guard !keys.isEmpty else { return nil }
-        let compact = signature.compact
         // One statement: the band index probes (one index range per band), joined to the candidates'
-        // signatures and states. Unrelated texts share no band, so this usually returns no row at all.
+        // signatures and states. Unrelated texts share no band, so this usually returns no row at all; the
+        // work below happens only for candidates.
         let statement = try db.cachedStatement(sql: nearLookupSQL(bands: keys.count))
-        var best: (ArticleRecord, similarity: Double)?
-        var seen: Set<Int64> = []
         let rows = try Row.fetchCursor(statement, arguments: StatementArguments(keys))
+        var compact: [UInt8] = []
+        var best: (row: Row, key: Int64, similarity: Double)?
         while let row = try rows.next() {
             let candidate: Int64 = row["id"]
-            guard candidate != key, seen.insert(candidate).inserted else { continue }
+            // The same candidate comes once per shared band; its verdict does not change.
+            guard candidate != key, candidate != best?.key else { continue }
+            if compact.isEmpty { compact = signature.compact }
             let other: [UInt8] = [UInt8]((row["near_signature"] as Data?) ?? Data())
             let shingles: Int = row["near_shingles"]
             guard policy.isDuplicate(compact, shingles: signature.shingleCount, other, shingles: shingles) else { continue }
             let similarity = policy.similarity(compact, shingles: signature.shingleCount, other, shingles: shingles)
-            let record = ArticleRecord(row: row)
-            if best == nil || similarity > best!.similarity || (similarity == best!.similarity && record.key < best!.0.key) {
-                best = (record, similarity)
+            if best == nil || similarity > best!.similarity || (similarity == best!.similarity && candidate < best!.key) {
+                best = (row.copy(), candidate, similarity)
             }
         }
-        return best
+        return best.map { (ArticleRecord(row: $0.row), $0.similarity) }
     }
 
     static func nearLookupSQL(bands: Int) -> String {
