@@ -53,13 +53,14 @@ public enum Boilerplate {
         "scroll to continue with content", "scroll ke bawah untuk melanjutkan", "baca berita", "berita terkait:",
         "[gambas:", "read also:", "read more:", "related:", "also read:", "berita lain terkait", "berita terkait:",
         "baca berita dengan sedikit iklan", "baca berita tanpa iklan", "* fakta atau hoaks", "simak breaking news",
-        "scroll untuk melanjutkan", "scroll untuk membaca", "scroll down to continue",
+        "scroll untuk melanjutkan", "scroll untuk membaca", "scroll down to continue", "baca artikel detik",
+        "ringkasan berita", "simak berita lainnya", "lihat berita lainnya",
     ]
     static let creditPrefixes = [
         "pewarta:", "pewarta :", "editor:", "editor :", "reporter:", "reporter :", "penulis:", "penulis :",
         "kontributor:", "kontributor :", "pilihan editor:", "pilihan editor :", "laporan wartawan", "laporan reporter",
         "penyunting:", "penyunting :", "redaktur:", "redaktur :", "reporter magang", "sumber:", "sumber :",
-        "penulis dan editor", "fotografer:", "foto:",
+        "penulis dan editor", "fotografer:", "foto:", "(reporting by", "reporting by", "(editing by", "rep:", "red:",
     ]
     static let promptPrefixes = [
         "dapatkan berita", "dapatkan update", "dapatkan informasi", "ikuti berita", "ikuti kami", "ikuti saluran",
@@ -120,25 +121,29 @@ public enum Boilerplate {
     /// "(Tribunnews.com/Fahdi Fahlevi)", "(ANTARA/Fulan)", "(Kompas.com/X)" as a line of its own.
     static func isCreditInParentheses(_ lowered: String) -> Bool {
         guard lowered.hasPrefix("("), lowered.hasSuffix(")"), lowered.bytesContain("/") else { return false }
-        return [".com", ".id", "antara", "foto", "reuters", "afp"].contains { lowered.bytesContain($0) }
+        return [".com", ".id", "antara", "foto", "reuters", "afp", "idn times", "dok.", "istimewa"]
+            .contains { lowered.bytesContain($0) }
     }
 
     /// "(ian)", "(tim/tim)", "(lau/pta)", "(nug)" — the desk's initials ending a story.
     public static func isDeskInitials(_ text: String) -> Bool {
-        guard text.hasPrefix("("), text.hasSuffix(")"), text.count <= 24 else { return false }
+        guard (text.hasPrefix("(") && text.hasSuffix(")")) || (text.hasPrefix("[") && text.hasSuffix("]")),
+              text.count <= 24 else { return false }
         let inner = text.dropFirst().dropLast()
         let parts = inner.split(separator: "/", omittingEmptySubsequences: false)
         guard !parts.isEmpty, parts.count <= 4 else { return false }
         return parts.allSatisfy { part in
             let trimmed = part.trimmingCharacters(in: " ")
-            return trimmed.count >= 2 && trimmed.count <= 5 && trimmed.allSatisfy { $0.isLetter && $0.isASCII }
-                && trimmed == trimmed.lowercased()
+            // "ian", "tim", "lau", "mcr8", "jpnn": short lowercase codes, letters first (so "(30/7/2022)" is no match).
+            return trimmed.count >= 2 && trimmed.count <= 5 && trimmed.first!.isLetter
+                && trimmed.allSatisfy { ($0.isLetter || $0.isNumber) && $0.isASCII } && trimmed == trimmed.lowercased()
         }
     }
 
     /// Removes desk initials glued to the end of the last paragraph ("... kata dia. (ian)").
     public static func strippingTrailingInitials(_ line: String) -> String {
-        guard line.hasSuffix(")"), let open = line.lastIndex(of: "(") else { return line }
+        let opener: Character = line.hasSuffix("]") ? "[" : "("
+        guard line.hasSuffix(")") || line.hasSuffix("]"), let open = line.lastIndex(of: opener) else { return line }
         let candidate = String(line[open...])
         guard isDeskInitials(candidate) else { return line }
         let before = line[..<open]

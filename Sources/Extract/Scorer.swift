@@ -18,7 +18,8 @@ enum Hints {
                            "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
                            "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote",
                            // Indonesian outlets: "read also", related, recommended, popular, comments.
-                           "baca-juga", "bacajuga", "baca_juga", "terkait", "rekomendasi", "terpopuler", "komentar"]
+                           "baca-juga", "bacajuga", "baca_juga", "terkait", "rekomendasi", "terpopuler", "komentar",
+                           "summary-article"]
     static let maybe = ["and", "article", "body", "column", "content", "main", "mathjax", "shadow"]
     static let negative = ["-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
                            "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox",

@@ -88,7 +88,9 @@ import Testing
                       "[Gambas:Video 20detik]", "Simak breaking news dan berita pilihan kami langsung di ponselmu.",
                       "Follow Berita Okezone di Google News", "(Tribunnews.com/Fahdi Fahlevi)",
                       "Pilihan Editor: Harga Beras Naik", "Scroll ke bawah untuk melanjutkan membaca",
-                      "Sumber: Reuters", "Halaman Selanjutnya"])
+                      "Sumber: Reuters", "Halaman Selanjutnya", "(mcr8/jpnn)", "[bal]", "(IDN Times/Fulan)",
+                      "Baca artikel detiknews, \"Judul\" selengkapnya https://news.detik.com/x",
+                      "(Reporting by Jane Doe; Editing by John Roe)"])
     func dropped(_ line: String) {
         #expect(Boilerplate.dropReason(line) != nil, "\(line)")
     }
@@ -107,6 +109,9 @@ import Testing
         #expect(Boilerplate.strippingTrailingInitials("Demikian kata dia. (ian)") == "Demikian kata dia.")
         #expect(Boilerplate.strippingTrailingInitials("Demikian kata dia. (nds/krs)") == "Demikian kata dia.")
         #expect(Boilerplate.strippingTrailingInitials("Kata Presiden Amerika Serikat (AS)") == "Kata Presiden Amerika Serikat (AS)")
+        #expect(Boilerplate.strippingTrailingInitials("Kata dia. [bal]") == "Kata dia.")
+        #expect(Boilerplate.strippingTrailingInitials("Kata dia. (mcr8/jpnn)") == "Kata dia.")
+        #expect(Boilerplate.strippingTrailingInitials("Harga naik (2024)") == "Harga naik (2024)")
         #expect(Boilerplate.isDeskInitials("(tim/tim)"))
         #expect(!Boilerplate.isDeskInitials("(AS)"))
         #expect(!Boilerplate.isDeskInitials("(30/7/2022)"))
