@@ -70,7 +70,7 @@ public enum Boilerplate {
         "pilih saluran andalanmu", "update berita terkini", "cek berita dan artikel lainnya di google news",
     ]
     static let exactLines: Set<String> = [
-        "advertisement", "iklan", "scroll to continue with content", "advertisement scroll to continue with content",
+        "advertisement", "advertising", "iklan", "scroll to continue with content", "advertisement scroll to continue with content",
         "lihat juga", "baca juga", "tulis komentar anda", "follow", "share", "bagikan", "komentar",
         "video rekomendasi", "berita terkait", "rekomendasi", "terpopuler", "berita terkini", "berita terkini more",
         "sponsored", "ads", "artikel terkait", "topik terkait", "more", "selanjutnya", "sebelumnya",

@@ -48,6 +48,12 @@ public struct Extractor: Sendable {
         run(html: html, url: url, charset: charset, explain: true)
     }
 
+    /// The result plus pagination hints (`nextPageURL`, `singlePageURL`) and the method, without recording the
+    /// explain steps: what a pipeline that follows split articles calls instead of `extract`.
+    public func report(html: [UInt8], url: String, charset: String? = nil) -> ExtractionReport {
+        run(html: html, url: url, charset: charset, explain: false)
+    }
+
     /// The URL of the whole article on one page, per the site's rule (e.g. `?page=all`); nil when no rule says so.
     public func singlePageURL(for url: String) -> String? {
         guard var components = URLComponents(string: url), let host = components.host,

@@ -263,3 +263,19 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("b.txt").path))
     }
 }
+
+@Suite struct ReportTests {
+    @Test func reportCarriesPaginationWithoutSteps() throws {
+        let folder = FixturePaths.fixtures.appendingPathComponent("tribunnews-seed-two-pages")
+        let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent("source.html")))
+        let url = "https://www.tribunnews.com/internasional/2022/07/30/blinken-desak-rusia-terima-tawaran-pembebasan-griner-dan-whelan"
+        let report = Extractor(rules: .builtIn).report(html: bytes, url: url)
+        #expect(report.steps.isEmpty)
+        #expect(report.nextPageURL == url + "?page=2")
+        #expect(report.singlePageURL == url + "?page=all")
+        #expect(report.method.hasPrefix("site rule tribunnews.com"))
+        let explained = Extractor(rules: .builtIn).explain(html: bytes, url: url)
+        #expect(!explained.steps.isEmpty)
+        #expect(explained.result == report.result)
+    }
+}
