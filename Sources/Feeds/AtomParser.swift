@@ -149,8 +149,9 @@ enum AtomParser {
             else if child.hasName("email") { email = email ?? child.trimmedText }
         }
         if name == nil, email == nil {
-            // Some RSS feeds write <atom:author>Name</atom:author> without children.
-            return node.personText
+            // Some RSS feeds write <atom:author>Name</atom:author> without children; a person with only a <uri>
+            // has no name to show.
+            return node.hasElementChild ? nil : node.personText
         }
         if let name, let email { return "\(name) (\(email))" }
         return name ?? email

@@ -20,21 +20,25 @@ enum RSSParser {
     }
 
     private static func readChannel(_ channel: Node, base: String, into feed: inout ParsedFeed) {
-        var atomAlternate: String?
+        var atomAlternate: String?, dcTitle: String?
         var hints = RefreshHints()
         channel.forEachElementChild { node in
             if hints.consider(node) { return }
             if node.hasName("title") {
-                if feed.title == nil, !Namespace.isExtension(node.namespaceURI) { feed.title = node.htmlFieldText }
+                let namespace = node.namespaceURI
+                if !Namespace.isExtension(namespace) { feed.title = feed.title ?? node.htmlFieldText }
+                else if Namespace.isDC(namespace) { dcTitle = dcTitle ?? node.htmlFieldText }
             } else if node.hasName("link") {
                 let namespace = node.namespaceURI
                 if Namespace.isAtom(namespace) {
                     if atomAlternate == nil, isAlternate(node) { atomAlternate = resolveFeedLink(node.attribute("href"), base: node.base(inheriting: base)) }
                 } else if feed.link == nil, !Namespace.isExtension(namespace) {
-                    feed.link = resolveFeedLink(node.trimmedText, base: node.base(inheriting: base))
+                    let href = node.trimmedText == nil && isAlternate(node) ? node.attribute("href") : nil
+                    feed.link = resolveFeedLink(node.trimmedText ?? href, base: node.base(inheriting: base))
                 }
             }
         }
+        if feed.title == nil { feed.title = dcTitle }
         if feed.link == nil { feed.link = atomAlternate }
         feed.updateIntervalHintSeconds = hints.seconds
     }
@@ -81,7 +85,9 @@ enum RSSParser {
                         atomLink = resolveFeedLink(node.attribute("href"), base: node.base(inheriting: base))
                     }
                 } else if link == nil, isCore(namespace) {
-                    link = resolveFeedLink(node.trimmedText, base: node.base(inheriting: base))
+                    // <link href="..."/> in RSS: an Atom habit some generators carry over.
+                    let href = node.trimmedText == nil && isAlternate(node) ? node.attribute("href") : nil
+                    link = resolveFeedLink(node.trimmedText ?? href, base: node.base(inheriting: base))
                 }
             case .guid:
                 if guid == nil, let text = node.trimmedText {
@@ -150,6 +156,8 @@ private enum ItemElement {
                 name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0
             }
             switch name.count {
+            case 2:
+                if equals("id") { return .guid }  // Atom's <id> in an RSS item reads like a guid (feedparser too)
             case 4:
                 if equals("link") { return .link }
                 if equals("guid") { return .guid }
