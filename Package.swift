@@ -83,3 +83,15 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
     ]
 )
+
+// Issue 7's libFuzzer targets (Fuzz/, run by Scripts/fuzz). Declared only when FEEDCRAWLER_FUZZ=1: they call
+// libFuzzer's driver, which exists only in a `-sanitize=fuzzer` build, so an ordinary build must not see them.
+if Context.environment["FEEDCRAWLER_FUZZ"] == "1" {
+    for (name, dependencies) in [("fuzz-feed-parser", ["Feeds", "CrawlerModel"]),
+                                 ("fuzz-html-extractor", ["Extract"]),
+                                 ("fuzz-date-parser", ["CrawlerModel", "Extract"]),
+                                 ("fuzz-url-canonicalizer", ["Dedup"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies.map { .target(name: $0) },
+                                                 path: "Fuzz/Sources/\(name)", swiftSettings: strictSettings))
+    }
+}
