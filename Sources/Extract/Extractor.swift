@@ -355,7 +355,7 @@ public struct Extractor: Sendable {
     }
 
     /// "Judul Berita - Tribunnews.com" -> "Judul Berita"; "Title | Site Name" -> "Title".
-    static func stripSiteSuffix(_ title: String, siteName: String?, host: String) -> String {
+    public static func stripSiteSuffix(_ title: String, siteName: String?, host: String) -> String {
         let separators = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "]
         let hostLabels = host.split(separator: ".").filter { $0 != "www" && $0 != "com" && $0 != "co" && $0 != "id" && $0.count > 2 }
             .map { $0.lowercased() }
@@ -377,7 +377,20 @@ public struct Extractor: Sendable {
             guard tailWords <= 5, matchesSite, head.split(separator: " ").count >= 2 else { break }
             current = head
         }
-        return current
+        return stripPageMarker(current)
+    }
+
+    /// "Judul Berita - Halaman 2", "Judul Berita Halaman all", "Title - Page 3" -> "Judul Berita".
+    static func stripPageMarker(_ title: String) -> String {
+        var words = title.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count >= 4 else { return title }
+        let last = words[words.count - 1].lowercased()
+        let previous = words[words.count - 2].lowercased()
+        guard previous == "halaman" || previous == "page" || previous == "hal.",
+              last == "all" || last.allSatisfy(\.isNumber) else { return title }
+        words.removeLast(2)
+        while let tail = words.last, ["-", "|", "–", "—"].contains(String(tail)) { words.removeLast() }
+        return words.joined(separator: " ")
     }
 
     static func decodeEntities(_ text: String) -> String {

@@ -279,3 +279,12 @@ import Testing
         #expect(explained.result == report.result)
     }
 }
+
+@Suite struct TitleTests {
+    @Test func siteSuffixAndPageMarkersGo() {
+        #expect(Extractor.stripSiteSuffix("Judul Berita Panjang - Tribunnews.com", siteName: "Tribunnews.com", host: "www.tribunnews.com") == "Judul Berita Panjang")
+        #expect(Extractor.stripSiteSuffix("Judul Berita Panjang Halaman all - Kompas.com", siteName: nil, host: "regional.kompas.com") == "Judul Berita Panjang")
+        #expect(Extractor.stripSiteSuffix("Judul Berita Panjang - Halaman 2 - Tribunnews.com", siteName: nil, host: "www.tribunnews.com") == "Judul Berita Panjang")
+        #expect(Extractor.stripSiteSuffix("Rusia - Ukraina Sepakat Gencatan Senjata", siteName: "SINDOnews.com", host: "international.sindonews.com") == "Rusia - Ukraina Sepakat Gencatan Senjata")
+    }
+}
