@@ -23,8 +23,9 @@ public struct BodyFingerprint: Sendable, Equatable {
     public init(paragraphs: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
         let words = Self.normalizedWords(paragraphs)
         exact = Self.exactHash(words)
-        simHash = Self.simHash(words: words, shingleSize: shingleSize)
-        minHash = MinHashSignature(words: words, shingleSize: shingleSize)
+        let shingles = Self.shingleHashes(words: words, shingleSize: shingleSize)
+        simHash = Self.simHash(shingles: shingles)
+        minHash = MinHashSignature(shingles: shingles)
         wordCount = words.count
     }
 
@@ -59,18 +60,41 @@ public struct BodyFingerprint: Sendable, Equatable {
             text = stripDeskInitials(text)
             kept.append(text)
         }
+        // Scalar by scalar with an ASCII fast path: Character.isLetter on every character cost ~75% of the
+        // fingerprint's time. Letters, digits and combining marks (decomposed accents) make words, lowercased.
         var words: [String] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
+        func flush() {
+            if !current.isEmpty {
+                words.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            }
+        }
         for text in kept {
-            var current = ""
-            for character in text.lowercased() {
-                if character.isLetter || character.isNumber {
-                    current.append(character)
-                } else if !current.isEmpty {
-                    words.append(current)
-                    current = ""
+            for scalar in text.unicodeScalars {
+                let value = scalar.value
+                if value < 0x80 {
+                    switch value {
+                    case 0x61...0x7A, 0x30...0x39: current.append(UInt8(value))
+                    case 0x41...0x5A: current.append(UInt8(value + 0x20))
+                    default: flush()
+                    }
+                    continue
+                }
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark:
+                    current.append(contentsOf: String(scalar).utf8)
+                default:
+                    if properties.isAlphabetic || properties.numericType != nil {
+                        current.append(contentsOf: properties.lowercaseMapping.utf8)
+                    } else {
+                        flush()
+                    }
                 }
             }
-            if !current.isEmpty { words.append(current) }
+            flush()
         }
         return words
     }
@@ -90,13 +114,16 @@ public struct BodyFingerprint: Sendable, Equatable {
     ]
 
     static func isBoilerplate(_ paragraph: String) -> Bool {
-        let lower = paragraph.lowercased().drop(while: { $0.isWhitespace })
+        // The longest prefix is 33 characters: lowercasing 64 is enough (and the whole paragraph is not).
+        let lower = paragraph.drop(while: { $0.isWhitespace }).prefix(64).lowercased()
         return boilerplatePrefixes.contains { lower.hasPrefix($0) }
     }
 
     /// A paragraph that is only a date stamp ("Sabtu, 30 Juli 2022 - 08:06 WIB"): short, with a four-digit
     /// year and an Indonesian zone or a clock time.
     static func isDateLine(_ paragraph: String) -> Bool {
+        // Ten words of a date stamp fit in 120 bytes; longer paragraphs are text.
+        guard paragraph.utf8.count <= 120 else { return false }
         let words = paragraph.split(whereSeparator: { $0.isWhitespace })
         guard words.count <= 10 else { return false }
         let hasYear = words.contains { word in
@@ -156,16 +183,27 @@ public struct BodyFingerprint: Sendable, Equatable {
     }
 
     static func simHash(words: [String], shingleSize: Int) -> UInt64 {
-        guard !words.isEmpty else { return 0 }
+        simHash(shingles: shingleHashes(words: words, shingleSize: shingleSize))
+    }
+
+    /// One stable hash per word shingle, in text order (repeats included): shared by SimHash and MinHash.
+    static func shingleHashes(words: [String], shingleSize: Int) -> [UInt64] {
+        guard !words.isEmpty else { return [] }
         let size = max(1, min(shingleSize, words.count))
-        var weights = [Int](repeating: 0, count: 64)
-        for start in 0...(words.count - size) {
+        return (0...(words.count - size)).map { start in
             var hash = StableHash()
             for offset in 0..<size {
                 if offset > 0 { hash.combine(0x20) }
                 hash.combine(words[start + offset])
             }
-            let value = hash.finalized
+            return hash.finalized
+        }
+    }
+
+    static func simHash(shingles: [UInt64]) -> UInt64 {
+        guard !shingles.isEmpty else { return 0 }
+        var weights = [Int](repeating: 0, count: 64)
+        for value in shingles {
             for bit in 0..<64 {
                 weights[bit] += (value >> UInt64(bit)) & 1 == 1 ? 1 : -1
             }

@@ -26,22 +26,17 @@ public struct MinHashSignature: Sendable, Equatable {
     ///   - words: normalised words (BodyFingerprint.normalizedWords).
     ///   - shingleSize: words per shingle (texts shorter than that are one shingle).
     public init(words: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
-        guard !words.isEmpty else {
+        self.init(shingles: BodyFingerprint.shingleHashes(words: words, shingleSize: shingleSize))
+    }
+
+    /// From shingle hashes (BodyFingerprint.shingleHashes; repeats are ignored).
+    init(shingles hashes: [UInt64]) {
+        guard !hashes.isEmpty else {
             values = []
             shingleCount = 0
             return
         }
-        let size = max(1, min(shingleSize, words.count))
-        var shingles = Set<UInt64>()
-        shingles.reserveCapacity(words.count)
-        for start in 0...(words.count - size) {
-            var hash = StableHash()
-            for offset in 0..<size {
-                if offset > 0 { hash.combine(0x20) }
-                hash.combine(words[start + offset])
-            }
-            shingles.insert(hash.finalized)
-        }
+        let shingles = Set(hashes)
         var minima = [UInt32](repeating: .max, count: Self.permutations)
         for shingle in shingles {
             for index in 0..<Self.permutations {

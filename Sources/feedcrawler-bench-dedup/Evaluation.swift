@@ -38,10 +38,15 @@ func format(_ value: Double, _ digits: Int = 4) -> String { String(format: "%.\(
 /// Runs the evaluation; returns false when the policy misses the targets (P >= 0.99, R >= 0.95, seeds apart).
 func runEvaluation(path: String, policy: NearDuplicatePolicy, verbose: Bool) throws -> Bool {
     let documents = try loadEvalSet(path)
+    let clock = ContinuousClock.now
     let scored = documents.map { document -> ScoredDocument in
         let fingerprint = BodyFingerprint(paragraphs: document.paragraphs)
         return ScoredDocument(document: document, fingerprint: fingerprint, compact: fingerprint.minHash.compact)
     }
+    let fingerprintSeconds = seconds(since: clock)
+    let words = scored.reduce(0) { $0 + $1.fingerprint.wordCount }
+    print("fingerprints (normalise + SHA-256 + SimHash + MinHash): \(Int(Double(documents.count) / fingerprintSeconds)) documents/s, "
+          + "\(Int(Double(words) / fingerprintSeconds / 1000))k words/s")
     var positives = 0, negatives = 0
     // Per pair scores; the pipeline compares only texts with enough shingles (policy.minimumShingles).
     var pairs: [(same: Bool, simDistance: Int, jaccard: Double, containment: Double, comparable: Bool, i: Int, j: Int)] = []
