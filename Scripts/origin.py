@@ -330,6 +330,181 @@ SPECIAL.update({
 # ---- end of fetch-layer endpoints ---------------------------------------------------------------------------
 
 
+# ---- hostile-input endpoints (issue 7: Tests/EndToEndTests/HostileEndToEndTests.swift, Scripts/hostile) -------
+# Feeds and pages an attacker could serve. Links are absolute on the request's Host, so one attack per host name
+# (xxe.localhost, deep.localhost, ...) keeps each attack on its own per-host queue in the crawler.
+import html as _html  # noqa: E402
+
+
+def _origin(h):
+    return "http://%s" % (h.headers.get("Host") or "127.0.0.1")
+
+
+def _rss(items_xml, title="Hostile feed"):
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + (
+        b"<rss version=\"2.0\"><channel><title>" + title.encode() + b"</title><link>http://hostile.example/</link>"
+        b"<description>hostile</description>" + items_xml + b"</channel></rss>\n")
+
+
+def _item(link, title="Item", body="text"):
+    return ("<item><title>%s</title><link>%s</link><description>%s</description>"
+            "<pubDate>Mon, 23 Nov 2026 06:00:00 +0700</pubDate></item>" % (
+                _html.escape(title), _html.escape(link), _html.escape(body))).encode()
+
+
+def special_xxe(h, parsed, query, send_body):
+    """/_/xxe?path=P: an RSS feed whose DTD declares external entities on file://P (general and parameter
+    entities, used in title, link and description) and whose item links to /_/xxe-page?path=P, an XHTML page
+    doing the same. A crawler that expands them copies P's content into its output."""
+    path = query.get("path", ["/etc/passwd"])[0]
+    system = ("file://" + path).encode()
+    prolog = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE rss [\n'
+              b'<!ENTITY secret SYSTEM "' + system + b'">\n'
+              b'<!ENTITY % remote SYSTEM "' + system + b'">\n%remote;\n]>\n')
+    page = "%s/_/xxe-page?path=%s" % (_origin(h), urllib.parse.quote(path, safe=""))
+    item = (b"<item><title>Leak &secret;</title><link>" + _html.escape(page).encode() +
+            b"</link><description>&secret;</description><guid>xxe-1</guid></item>")
+    body = prolog + b'<rss version="2.0"><channel><title>XXE &secret;</title><link>http://x.example/</link>' + \
+        b"<description>x</description>" + item + b"</channel></rss>\n"
+    h.reply(200, body, "application/rss+xml", send_body=send_body)
+
+
+def special_xxe_page(h, parsed, query, send_body):
+    """/_/xxe-page?path=P: an XHTML article page with an external entity on file://P in its text."""
+    path = query.get("path", ["/etc/passwd"])[0]
+    words = " ".join("kata%d" % i for i in range(80))
+    body = ('<?xml version="1.0"?>\n<!DOCTYPE html [<!ENTITY secret SYSTEM "file://%s">]>\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>XXE page &secret;</title></head><body>'
+            '<article><h1>XXE page</h1><p>&secret; %s.</p><p>%s.</p></article></body></html>\n' % (
+                _html.escape(path), words, words)).encode()
+    h.reply(200, body, "application/xhtml+xml", send_body=send_body)
+
+
+def special_billion_laughs(h, parsed, query, send_body):
+    """/_/billion-laughs[?kind=quadratic]: the classic 10-level nested entity expansion (10^9 'lol's, a few
+    hundred bytes on the wire), or the quadratic blowup (one 64 KiB entity referenced 20,000 times = 1.3 GB)."""
+    if query.get("kind", [""])[0] == "quadratic":
+        entity = b"A" * 65536
+        refs = b"&a;" * 20000
+        body = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "' + entity + b'">]>\n'
+                b'<rss version="2.0"><channel><title>q</title><item><title>' + refs +
+                b"</title><link>http://x.example/a</link></item></channel></rss>\n")
+    else:
+        lines = [b'<!ENTITY lol0 "lol">']
+        for level in range(1, 10):
+            lines.append(b'<!ENTITY lol%d "%s">' % (level, (b"&lol%d;" % (level - 1)) * 10))
+        body = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + b"\n".join(lines) + b"\n]>\n"
+                b'<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+                b"<link>http://x.example/a</link><description>&lol9;</description></item></channel></rss>\n")
+    h.reply(200, body, "application/rss+xml", send_body=send_body)
+
+
+def special_deep(h, parsed, query, send_body):
+    """/_/deep?depth=N&kind=xml|html: N (default 100,000) nested elements: inside an RSS item (kind=xml) or an
+    HTML article body (kind=html, served as text/html)."""
+    depth = _int_arg(query, "depth", 100000, 10**7)
+    if query.get("kind", ["xml"])[0] == "html":
+        body = (b"<!DOCTYPE html><html><head><title>Deep</title></head><body><article><h1>Deep</h1>" +
+                b"<div>" * depth + b"<p>" + b"kata " * 200 + b"</p>" + b"</div>" * depth + b"</article></body></html>\n")
+        return h.reply(200, body, "text/html; charset=utf-8", send_body=send_body)
+    inner = b"<x>" * depth + b"deep" + b"</x>" * depth
+    body = _rss(b"<item><title>Deep</title><link>http://x.example/deep</link><description>" + inner +
+                b"</description></item>")
+    h.reply(200, body, "application/rss+xml", send_body=send_body)
+
+
+def special_many_items(h, parsed, query, send_body):
+    """/_/many-items?n=N: an RSS feed of N items (default 100,000; ~15 MB), each linking to /_/empty?i=K on this
+    host (an empty page, so any article the crawler takes fails fast)."""
+    count = _int_arg(query, "n", 100000, 10**6)
+    base = _origin(h)
+    items = b"".join(b"<item><title>Item %d</title><link>%s/_/empty?i=%d</link><guid>many-%d</guid></item>" % (
+        i, base.encode(), i, i) for i in range(count))
+    h.reply(200, _rss(items, "Many items"), "application/rss+xml", send_body=send_body)
+
+
+def special_big_article(h, parsed, query, send_body):
+    """/_/big-article?mb=N: an HTML article page of N MiB (default 20) of <p> paragraphs, streamed with
+    Content-Length."""
+    total = _int_arg(query, "mb", 20, 4096) << 20
+    head = b"<!DOCTYPE html><html><head><title>Big</title></head><body><article><h1>Big</h1>"
+    para = b"<p>" + b"Kalimat panjang berita hari ini. " * 30 + b"</p>\n"
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html; charset=utf-8")
+    h.send_header("Content-Length", str(total))
+    h.end_headers()
+    if not send_body:
+        return
+    try:
+        h.wfile.write(head)
+        sent = len(head)
+        block = para * (65536 // len(para))
+        while sent < total:
+            piece = block[:total - sent]
+            h.wfile.write(piece)
+            sent += len(piece)
+    except (BrokenPipeError, ConnectionResetError):
+        h.close_connection = True
+
+
+def special_feed_of(h, parsed, query, send_body):
+    """/_/feed-of?link=URL[&link=URL2...]: an RSS feed whose items link to the given URLs (relative ones are
+    taken on this host)."""
+    base = _origin(h)
+    items = b"".join(_item(link if "://" in link else base + link, "Item %d" % i)
+                     for i, link in enumerate(query.get("link", [])))
+    h.reply(200, _rss(items, "Links"), "application/rss+xml", send_body=send_body)
+
+
+_PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                     "1f15c4890000000d4944415478da63f8cfc0f01f0005000201a0e2b5a70000000049454e44ae426082")
+
+
+def special_typed(h, parsed, query, send_body):
+    """/_/typed?type=T&body=rss|png: a valid one-item RSS feed (body=rss) or a real 1x1 PNG (body=png) served with
+    Content-Type T (default image/png): a feed mislabelled as an image, or an image where a feed should be."""
+    ctype = query.get("type", ["image/png"])[0]
+    if query.get("body", ["rss"])[0] == "png":
+        return h.reply(200, _PNG, ctype, send_body=send_body)
+    body = _rss(_item(_origin(h) + "/_/empty?typed=1", "Typed"), "Typed")
+    h.reply(200, body, ctype, send_body=send_body)
+
+
+def _bad_bytes_words():
+    return b" ".join(b"kata%d" % i for i in range(60))
+
+
+def special_bad_bytes(h, parsed, query, send_body):
+    """/_/bad-bytes: an RSS feed (declared UTF-8) full of invalid UTF-8 sequences, NUL bytes and C0 controls,
+    whose item links to /_/bad-bytes-article, an HTML page with the same, and enough words to be extracted."""
+    junk = b"\xff\xfe\x00\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc\x00\x01\x1b[31m\xed\xa0\x80\xf8\x88\x80\x80\x80"
+    link = (_origin(h) + "/_/bad-bytes-article").encode()
+    body = (b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Bad ' + junk +
+            b"bytes</title><link>http://x.example/</link><description>" + junk + b"</description>"
+            b"<item><title>Judul " + junk + b" berita</title><link>" + link + b"</link><description>" + junk +
+            b"</description><pubDate>Mon, 23 Nov 2026 06:00:00 +0700</pubDate></item></channel></rss>\n")
+    h.reply(200, body, "application/rss+xml; charset=utf-8", send_body=send_body)
+
+
+def special_bad_bytes_article(h, parsed, query, send_body):
+    """/_/bad-bytes-article: an article page with invalid UTF-8 and NUL bytes inside its paragraphs."""
+    junk = b"\xff\x00\xc3\x28\x00\xed\xa0\x80\x01"
+    paragraphs = b"".join(b"<p>Paragraf " + str(i).encode() + b" " + junk + b" " + _bad_bytes_words() + b".</p>"
+                          for i in range(4))
+    body = (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Judul " + junk + b"</title></head><body>"
+            b"<article><h1>Judul " + junk + b" berita</h1>" + paragraphs + b"</article></body></html>\n")
+    h.reply(200, body, "text/html; charset=utf-8", send_body=send_body)
+
+
+SPECIAL.update({
+    "xxe": special_xxe, "xxe-page": special_xxe_page, "billion-laughs": special_billion_laughs,
+    "deep": special_deep, "many-items": special_many_items, "big-article": special_big_article,
+    "feed-of": special_feed_of, "typed": special_typed, "bad-bytes": special_bad_bytes,
+    "bad-bytes-article": special_bad_bytes_article,
+})
+# ---- end of hostile-input endpoints ---------------------------------------------------------------------------
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", required=True)
