@@ -216,7 +216,10 @@ public enum FeedParser {
             if let strict = try? Document.parseXML(decoded.bytes, url: url, encoding: decoded.encoding, recover: false) {
                 document = strict
             } else {
-                let repaired = decoded.encoding == nil ? decoded.bytes : XMLReferenceRepair.repair(decoded.bytes)
+                // NUL is never XML and makes libxml2 stop reading (even in recovery mode), losing every item
+                // after it: the repair pass drops NUL bytes (ASCII-compatible encodings only, as the repair itself).
+                let withoutNUL = decoded.bytes.contains(0) ? decoded.bytes.filter { $0 != 0 } : decoded.bytes
+                let repaired = decoded.encoding == nil ? decoded.bytes : XMLReferenceRepair.repair(withoutNUL)
                 if let strict = try? Document.parseXML(repaired, url: url, encoding: decoded.encoding, recover: false) {
                     document = strict
                 } else {
