@@ -372,7 +372,7 @@ def special_xxe(h, parsed, query, send_body):
 def special_xxe_page(h, parsed, query, send_body):
     """/_/xxe-page?path=P: an XHTML article page with an external entity on file://P in its text."""
     path = query.get("path", ["/etc/passwd"])[0]
-    words = " ".join("kata%d" % i for i in range(80))
+    words = " ".join("rahasia%d" % i for i in range(80))  # unlike the other hostile pages: not a near-duplicate
     body = ('<?xml version="1.0"?>\n<!DOCTYPE html [<!ENTITY secret SYSTEM "file://%s">]>\n'
             '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>XXE page &secret;</title></head><body>'
             '<article><h1>XXE page</h1><p>&secret; %s.</p><p>%s.</p></article></body></html>\n' % (
@@ -388,14 +388,15 @@ def special_billion_laughs(h, parsed, query, send_body):
         refs = b"&a;" * 20000
         body = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "' + entity + b'">]>\n'
                 b'<rss version="2.0"><channel><title>q</title><item><title>' + refs +
-                b"</title><link>http://x.example/a</link></item></channel></rss>\n")
+                b"</title><link>" + _origin(h).encode() + b"/_/empty?laughs=1</link></item></channel></rss>\n")
     else:
         lines = [b'<!ENTITY lol0 "lol">']
         for level in range(1, 10):
             lines.append(b'<!ENTITY lol%d "%s">' % (level, (b"&lol%d;" % (level - 1)) * 10))
         body = (b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + b"\n".join(lines) + b"\n]>\n"
                 b'<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
-                b"<link>http://x.example/a</link><description>&lol9;</description></item></channel></rss>\n")
+                b"<link>" + _origin(h).encode() + b"/_/empty?laughs=2</link><description>&lol9;</description></item>"
+                b"</channel></rss>\n")
     h.reply(200, body, "application/rss+xml", send_body=send_body)
 
 
@@ -408,7 +409,7 @@ def special_deep(h, parsed, query, send_body):
                 b"<div>" * depth + b"<p>" + b"kata " * 200 + b"</p>" + b"</div>" * depth + b"</article></body></html>\n")
         return h.reply(200, body, "text/html; charset=utf-8", send_body=send_body)
     inner = b"<x>" * depth + b"deep" + b"</x>" * depth
-    body = _rss(b"<item><title>Deep</title><link>http://x.example/deep</link><description>" + inner +
+    body = _rss(b"<item><title>Deep</title><link>" + _origin(h).encode() + b"/_/empty?deep=1</link><description>" + inner +
                 b"</description></item>")
     h.reply(200, body, "application/rss+xml", send_body=send_body)
 
