@@ -26,6 +26,8 @@ public final class Crawler: Sendable {
     let logger: Logger
     let fetcher: any Fetching
     let store: StateStore
+    /// Saves feed states after polls, many polls per transaction.
+    let feedStateCommitter: FeedStateCommitter
     let delivery: SpoolDelivery
     let extractor: Extractor
     let canonicalizer: URLCanonicalizer
@@ -66,6 +68,7 @@ public final class Crawler: Sendable {
             throw CrawlerStartError(description: "cannot load site rules: \(error)")
         }
         canonicalizer = URLCanonicalizer()
+        feedStateCommitter = FeedStateCommitter(store: store)
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
@@ -103,6 +106,7 @@ public final class Crawler: Sendable {
             throw CrawlerStartError(description: "cannot apply the new configuration: \(error)")
         }
         canonicalizer = URLCanonicalizer()
+        feedStateCommitter = FeedStateCommitter(store: store)
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
@@ -193,12 +197,19 @@ public final class Crawler: Sendable {
     /// Polls one feed and enqueues its new items. Never throws: a failure is the report's status.
     public func refresh(_ feed: FeedConfig) async -> FeedRunReport {
         let started = ContinuousClock.now
-        var report = await pollAndEnqueue(feed, started: started)
+        var stateToSave: FeedState?
+        var report = await pollAndEnqueue(feed, started: started, stateToSave: &stateToSave)
+        if let stateToSave, let error = await feedStateCommitter.save(stateToSave) {
+            logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+        }
         report.elapsedMilliseconds = started.millisecondsSince
         return report
     }
 
-    private func pollAndEnqueue(_ feed: FeedConfig, started: ContinuousClock.Instant) async -> FeedRunReport {
+    /// Polls and enqueues; leaves the feed's new state in `stateToSave` (the caller commits it, grouped with
+    /// other polls' states).
+    private func pollAndEnqueue(_ feed: FeedConfig, started: ContinuousClock.Instant,
+                                stateToSave: inout FeedState?) async -> FeedRunReport {
         var report = FeedRunReport(feed: feed.name, status: .polled)
         var state = (try? store.feedState(name: feed.name)) ?? nil
         if state?.url != feed.url { state = FeedState(name: feed.name, url: feed.url) }  // new, or URL changed
@@ -215,9 +226,7 @@ public final class Crawler: Sendable {
             observation.consecutiveFailures = feedState.consecutiveFailures
             feedState.nextDueAt = pollPolicy.nextDue(for: feed, after: observation, now: now, random: .random(in: 0..<1))
             report.nextDueAt = feedState.nextDueAt
-            do { try store.saveFeedState(feedState) } catch {
-                logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
-            }
+            stateToSave = feedState
         }
 
         let url = pollURL(of: feed, state: feedState)
