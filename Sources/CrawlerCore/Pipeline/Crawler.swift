@@ -28,6 +28,8 @@ public final class Crawler: Sendable {
     let store: StateStore
     /// Saves feed states after polls, many polls per transaction.
     let feedStateCommitter: FeedStateCommitter
+    /// Polls past the fetch stage at once (see PollSlots); the rest wait at the start of `refresh`.
+    let pollSlots: PollSlots
     let delivery: SpoolDelivery
     let extractor: Extractor
     let canonicalizer: URLCanonicalizer
@@ -69,6 +71,7 @@ public final class Crawler: Sendable {
         }
         canonicalizer = URLCanonicalizer()
         feedStateCommitter = FeedStateCommitter(store: store)
+        pollSlots = PollSlots(Self.pollConcurrency(config))
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
@@ -107,6 +110,7 @@ public final class Crawler: Sendable {
         }
         canonicalizer = URLCanonicalizer()
         feedStateCommitter = FeedStateCommitter(store: store)
+        pollSlots = PollSlots(Self.pollConcurrency(config))
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
@@ -158,6 +162,10 @@ public final class Crawler: Sendable {
 
     // MARK: - One pass
 
+    /// Polls running at once: enough to keep every transfer slot busy while some polls wait for their host's
+    /// turn or for the state commit.
+    static func pollConcurrency(_ config: Config) -> Int { max(64, config.maxConcurrentTransfers * 4) }
+
     /// Polls the given feeds (concurrently, politeness per host is the fetcher's job), then processes every
     /// pending article of those feeds. What `feedcrawler fetch` runs.
     /// - Parameter progress: called (from any thread) after each feed poll and each article.
@@ -166,12 +174,17 @@ public final class Crawler: Sendable {
         var reports: [String: FeedRunReport] = [:]
         let tracker = ProgressTracker(feedsTotal: feeds.filter(\.enabled).count, report: progress)
         await withTaskGroup(of: FeedRunReport.self) { group in
-            for feed in feeds where feed.enabled {
+            // A window of polls rather than one task per feed up front: 100,000 tasks cost memory for nothing
+            // (only pollConcurrency of them poll at once; the others here wait for their state commit).
+            var pending = feeds.lazy.filter(\.enabled).makeIterator()
+            for _ in 0..<Self.pollConcurrency(config) * 4 {
+                guard let feed = pending.next() else { break }
                 group.addTask { await self.refresh(feed) }
             }
             for await report in group {
                 reports[report.feed] = report
                 tracker.update { $0.feedsPolled += 1 }
+                if let feed = pending.next() { group.addTask { await self.refresh(feed) } }
             }
         }
         progressTracker.withLock { $0 = tracker }
@@ -197,8 +210,10 @@ public final class Crawler: Sendable {
     /// Polls one feed and enqueues its new items. Never throws: a failure is the report's status.
     public func refresh(_ feed: FeedConfig) async -> FeedRunReport {
         let started = ContinuousClock.now
+        await pollSlots.acquire()
         var stateToSave: FeedState?
         var report = await pollAndEnqueue(feed, started: started, stateToSave: &stateToSave)
+        pollSlots.release()  // before the commit: waiting for it is cheap, and the next poll can start
         if let stateToSave, let error = await feedStateCommitter.save(stateToSave) {
             logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
         }

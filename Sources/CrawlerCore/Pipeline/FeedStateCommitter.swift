@@ -46,3 +46,49 @@ final class FeedStateCommitter: @unchecked Sendable {
     }
 }
 
+/// A counting semaphore for polls in progress. Polls beyond what the fetcher can run at once only wait (for a
+/// transfer slot or their host's turn), and a poll waiting deep inside the fetch holds its whole async call
+/// stack: measured ~22 KB per waiting feed, 266 MB for a 10,000-feed cycle. Waiting here, at the top of
+/// `refresh`, costs a continuation.
+final class PollSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    // Guarded by `lock`.
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var head = 0
+
+    init(_ count: Int) {
+        available = max(1, count)
+    }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if available > 0 {
+                available -= 1
+                lock.unlock()
+                continuation.resume()
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    func release() {
+        lock.lock()
+        guard head < waiters.count else {
+            available += 1
+            lock.unlock()
+            return
+        }
+        let next = waiters[head]
+        head += 1
+        if head == waiters.count || head > 1024 {
+            waiters.removeFirst(head)
+            head = 0
+        }
+        lock.unlock()
+        next.resume()
+    }
+}
