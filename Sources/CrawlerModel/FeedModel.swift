@@ -9,7 +9,8 @@ public enum FeedKind: String, Sendable, Codable, CaseIterable {
 /// One entry of a feed, as parsed: links are absolute, text fields plain text (tags stripped, entities
 /// decoded, whitespace collapsed), nil where the feed does not say.
 public struct FeedItem: Sendable, Equatable, Codable {
-    /// The feed's own identifier (RSS guid, Atom id, JSON Feed id); falls back to the link when absent.
+    /// The feed's own identifier (RSS guid or rdf:about, Atom id, JSON Feed id), nil when the feed gives none
+    /// (the crawler then identifies the item by its canonical URL alone).
     public var id: String?
     public var title: String?
     public var link: String?

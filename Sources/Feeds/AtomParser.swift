@@ -76,7 +76,6 @@ enum AtomParser {
         }
         // Without an alternate link, an http(s) id is the permalink (feedparser reads ids like permalink guids).
         item.link = alternate?.href ?? item.id.flatMap { URLResolver.isHTTP($0) ? $0 : nil }
-        if item.id == nil { item.id = item.link }
         item.summary = summary ?? content ?? mediaDescription
         item.published = published.flatMap(dates.date)
         item.updated = updated.flatMap(dates.date)

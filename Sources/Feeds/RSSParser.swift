@@ -134,7 +134,9 @@ enum RSSParser {
         let about = item.attribute("about", namespace: Namespace.rdf).flatMap { resolveFeedLink($0, base: base) }
         let permalink = guidIsPermaLink ? guid.flatMap { URLResolver.isHTTP($0) ? $0 : nil } : nil
         result.link = link ?? atomLink ?? permalink ?? about.flatMap { URLResolver.isHTTP($0) ? $0 : nil }
-        result.id = guid ?? about ?? result.link
+        // The id is what the feed states (guid, else rdf:about), as feedparser reports it. The crawler does not
+        // need a fallback: it identifies articles by canonical URL.
+        result.id = guid ?? about
         result.summary = description ?? atomSummary ?? contentEncoded ?? atomContent ?? mediaDescription ?? itunesSummary
         // Published: pubDate, then Dublin Core (RDF feeds date items only with dc:date), then Atom.
         result.published = [pubDate, issued, atomPublished, dcDate].lazy.compactMap { $0.flatMap(dates.date) }.first

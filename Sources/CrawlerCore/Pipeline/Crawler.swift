@@ -177,14 +177,18 @@ public final class Crawler: Sendable {
             // A window of polls rather than one task per feed up front: 100,000 tasks cost memory for nothing
             // (only pollConcurrency of them poll at once; the others here wait for their state commit).
             var pending = feeds.lazy.filter(\.enabled).makeIterator()
+            // Every stored feed state in one query: a read transaction per feed cost ~8% of an all-304 pass's CPU.
+            let stored = (try? store.feedStates()).map { states in
+                Dictionary(states.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            }
             for _ in 0..<Self.pollConcurrency(config) * 4 {
                 guard let feed = pending.next() else { break }
-                group.addTask { await self.refresh(feed) }
+                group.addTask { await self.refresh(feed, storedStates: stored) }
             }
             for await report in group {
                 reports[report.feed] = report
                 tracker.update { $0.feedsPolled += 1 }
-                if let feed = pending.next() { group.addTask { await self.refresh(feed) } }
+                if let feed = pending.next() { group.addTask { await self.refresh(feed, storedStates: stored) } }
             }
         }
         progressTracker.withLock { $0 = tracker }
@@ -209,10 +213,15 @@ public final class Crawler: Sendable {
 
     /// Polls one feed and enqueues its new items. Never throws: a failure is the report's status.
     public func refresh(_ feed: FeedConfig) async -> FeedRunReport {
+        await refresh(feed, storedStates: nil)
+    }
+
+    /// - Parameter storedStates: every feed's stored state, read beforehand (nil: read this feed's own).
+    func refresh(_ feed: FeedConfig, storedStates: [String: FeedState]?) async -> FeedRunReport {
         let started = ContinuousClock.now
         await pollSlots.acquire()
         var stateToSave: FeedState?
-        var report = await pollAndEnqueue(feed, started: started, stateToSave: &stateToSave)
+        var report = await pollAndEnqueue(feed, started: started, storedStates: storedStates, stateToSave: &stateToSave)
         pollSlots.release()  // before the commit: waiting for it is cheap, and the next poll can start
         if let stateToSave, let error = await feedStateCommitter.save(stateToSave) {
             logger.error("Could not save feed state.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
@@ -223,10 +232,10 @@ public final class Crawler: Sendable {
 
     /// Polls and enqueues; leaves the feed's new state in `stateToSave` (the caller commits it, grouped with
     /// other polls' states).
-    private func pollAndEnqueue(_ feed: FeedConfig, started: ContinuousClock.Instant,
+    private func pollAndEnqueue(_ feed: FeedConfig, started: ContinuousClock.Instant, storedStates: [String: FeedState]?,
                                 stateToSave: inout FeedState?) async -> FeedRunReport {
         var report = FeedRunReport(feed: feed.name, status: .polled)
-        var state = (try? store.feedState(name: feed.name)) ?? nil
+        var state = storedStates.map { $0[feed.name] } ?? ((try? store.feedState(name: feed.name)) ?? nil)
         if state?.url != feed.url { state = FeedState(name: feed.name, url: feed.url) }  // new, or URL changed
         var feedState = state ?? FeedState(name: feed.name, url: feed.url)
         if let disabled = feedState.disabledReason {
@@ -335,7 +344,9 @@ public final class Crawler: Sendable {
         var batch: [NewArticle] = []
         var batchURLs = Set<String>()
         for item in items {
-            guard let link = item.link else { continue }
+            // Without a link, an http(s) id (RSS 1.0 rdf:about, a permalink-like guid) names the article.
+            guard let link = item.link ?? item.id.flatMap({ $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil })
+            else { continue }
             let canonical: String
             do {
                 canonical = try canonicalizer.canonicalize(link)
