@@ -67,9 +67,9 @@ public struct ExtractedArticle: Sendable, Equatable {
         self.metadata = metadata
     }
 
-    /// Words in the body (whitespace-separated tokens), for the sidecar's `word_count`.
+    /// Words in the body, for the sidecar's `word_count` (see `WordCount` for scripts without spaces).
     public var wordCount: Int {
-        paragraphs.reduce(0) { $0 + $1.split(whereSeparator: { $0.isWhitespace }).count }
+        paragraphs.reduce(0) { $0 + WordCount.count($1) }
     }
 
     /// The spool text format: title on line 1, one blank line, paragraphs separated by exactly one blank

@@ -509,15 +509,8 @@ public struct Extractor: Sendable {
         return link
     }
 
-    /// Space-separated words (paragraphs are already normalised to single spaces).
-    static func wordCount(_ line: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in line.utf8 {
-            if byte == 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
-        }
-        return count
-    }
+    /// Words of a body line; CJK and Thai count a word per character (see CrawlerModel.WordCount).
+    static func wordCount(_ line: String) -> Int { WordCount.count(line) }
 
     static func looksLikeDateLine(_ line: String) -> Bool {
         var digits = 0, spaces = 0

@@ -1,0 +1,40 @@
+// Counting words across scripts. Space-separated scripts count space-separated tokens; scripts written without
+// spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) count one word per character, the usual
+// convention for them. Without this a full Japanese article counts as a handful of "words" and is rejected as
+// too short.
+public enum WordCount {
+    public static func count(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 {
+                // ASCII fast path: any whitespace or control ends a word.
+                if scalar.value <= 0x20 { inWord = false } else if !inWord { inWord = true; count += 1 }
+            } else if isUnspacedScriptCharacter(scalar.value) {
+                count += 1
+                inWord = false
+            } else if scalar.properties.isWhitespace {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                count += 1
+            }
+        }
+        return count
+    }
+
+    static func isUnspacedScriptCharacter(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0xF900...0xFAFF:  // CJK ideographs
+            return true
+        case 0x3040...0x309F, 0x30A0...0x30FF, 0x31F0...0x31FF, 0xFF66...0xFF9D:  // Hiragana, Katakana
+            return true
+        case 0x0E01...0x0E3A, 0x0E40...0x0E4E:  // Thai letters and vowels
+            return true
+        case 0x0E81...0x0EDF, 0x1780...0x17DD, 0x1000...0x104F:  // Lao, Khmer, Myanmar
+            return true
+        default:
+            return false
+        }
+    }
+}
