@@ -71,11 +71,18 @@ public struct URLCanonicalizer: Sendable {
 
     private func applyGenericRules(_ url: inout ParsedURL) {
         // Mobile and AMP hosts: m.detik.com -> www.detik.com; m.jabar.example.co.id -> jabar.example.co.id.
-        for prefix in Self.mobileHostPrefixes where url.host.hasPrefix(prefix) {
-            let rest = String(url.host.dropFirst(prefix.count))
-            guard rest.contains(".") else { break }
-            url.host = DomainName.registrableDomain(of: rest) == rest ? "www." + rest : rest
-            break
+        // Until none is left (amp.m.detik.com is the AMP rendering of the mobile site): one pass must give the
+        // fixed point, or the canonical URL would canonicalise to another one (found by fuzz-url-canonicalizer).
+        var strippedPrefix = true
+        while strippedPrefix {
+            strippedPrefix = false
+            for prefix in Self.mobileHostPrefixes where url.host.hasPrefix(prefix) {
+                let rest = String(url.host.dropFirst(prefix.count))
+                guard rest.contains(".") else { break }
+                url.host = DomainName.registrableDomain(of: rest) == rest ? "www." + rest : rest
+                strippedPrefix = true
+                break
+            }
         }
         // An "/amp" last segment is the AMP rendering of the page above it.
         if url.pathSegments.count > 1, url.pathSegments.last == "amp" { url.pathSegments.removeLast() }
