@@ -173,4 +173,51 @@ struct HostileEndToEndTests {
             }
         }
     }
+
+    /// Spool names are partly predictable (sequence + a hash of the URL): symlinks planted at the names a fetch
+    /// wrote before, and at the state database's journal files, must never be followed.
+    @Test func plantedSymlinksInSpoolAndStateAreNeverFollowed() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        // A first run learns the names the demo articles get.
+        let probe = TemporaryDirectory("e2e-symlink-probe")
+        let probeConfig = try writeDemoConfig(in: probe, origin: origin)
+        let first = try runFeedcrawler(["fetch", "--config", probeConfig.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let names = SpoolListing(probe.file("spool"))
+        #expect(!names.texts.isEmpty)
+
+        let work = TemporaryDirectory("e2e-symlink")
+        let victim = try work.write("victim.txt", "precious\n")
+        try FileManager.default.createDirectory(at: work.file("spool"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: work.file("state"), withIntermediateDirectories: true)
+        for name in names.texts + names.sidecars {
+            try FileManager.default.createSymbolicLink(atPath: work.file("spool/\(name)").path,
+                                                       withDestinationPath: victim.path)
+        }
+        let config = try writeDemoConfig(in: work, origin: origin)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr.suffix(2000))")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n", "a planted spool symlink was followed")
+        // The writer numbers past the planted names (sequence = highest existing + 1), so every article lands
+        // in a new regular file and the planted links are left as they are, unfollowed.
+        var regularTexts = 0
+        for name in SpoolListing(work.file("spool")).texts {
+            let attributes = try FileManager.default.attributesOfItem(atPath: work.file("spool/\(name)").path)
+            if attributes[.type] as? FileAttributeType == .typeRegular { regularTexts += 1 }
+        }
+        #expect(regularTexts == names.texts.count)
+
+        // The state database's journal files: SQLite refuses a symlinked one (a clear start-up error), and the
+        // target stays untouched.
+        try FileManager.default.removeItem(at: work.file("state"))
+        try FileManager.default.createDirectory(at: work.file("state"), withIntermediateDirectories: true)
+        for name in ["state.sqlite-wal", "state.sqlite-shm", "state.sqlite-journal"] {
+            try FileManager.default.createSymbolicLink(atPath: work.file("state/\(name)").path,
+                                                       withDestinationPath: victim.path)
+        }
+        let again = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect([0, 1, 2].contains(again.status), "exit \(again.status): \(again.stderr.suffix(2000))")
+        if again.status == 2 { #expect(again.stderr.contains("state database"), "\(again.stderr)") }
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n", "a planted state symlink was followed")
+    }
 }
