@@ -17,8 +17,8 @@ public enum ExtractBatch {
         }
     }
 
-    /// Extracts every `*.html` in `inputDirectory` into `outputDirectory/<name>.txt` (the spool text; a rejected
-    /// page gets its candidate text, or an empty file, so scoring sees every page). With `parseOnly` the pages are
+    /// Extracts every `*.html` in `inputDirectory` into `outputDirectory/<name>.txt`: the spool text, or an empty
+    /// file for a rejected page (the spool would get nothing either, so scores measure what users receive). With `parseOnly` the pages are
     /// only parsed (the libxml2 floor) and empty files are written. `baseURL` gives each page's URL from its name.
     public static func run(inputDirectory: String, outputDirectory: String, extractor: Extractor, parseOnly: Bool = false,
                            baseURL: (String) -> String = { "http://localhost/\($0)" }) throws -> Summary {
@@ -35,7 +35,7 @@ public enum ExtractBatch {
                 let report = extractor.run(html: bytes, url: baseURL(id), charset: nil, explain: false)
                 switch report.result {
                 case .article(let article): text = article.spoolText; summary.articles += 1
-                case .rejected: text = report.candidate?.spoolText ?? ""; summary.rejected += 1
+                case .rejected: summary.rejected += 1
                 }
             }
             try text.write(toFile: outputDirectory + "/" + id + ".txt", atomically: false, encoding: .utf8)

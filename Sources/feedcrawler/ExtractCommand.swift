@@ -30,7 +30,19 @@ struct ExtractCommand: ParsableCommand {
     @Flag(name: .long, help: "Explain which rule or signal chose the body and why each dropped block was dropped.")
     var explain = false
 
+    // Benchmark mode (Scripts/bench-extract): `extract --batch INDIR OUTDIR` extracts every INDIR/*.html into
+    // OUTDIR/<name>.txt in one process, so throughput measures extraction rather than process start-up;
+    // `--parse-only` only parses (the libxml2 floor). Hidden: not an operator's tool.
+    @Flag(name: .long, help: .hidden) var batch = false
+    @Flag(name: .long, help: .hidden) var parseOnly = false
+    @Argument(help: .hidden) var outputDirectory: String?
+
     func validate() throws {
+        if batch {
+            guard outputDirectory != nil else { throw ValidationError("--batch takes INDIR OUTDIR") }
+            return
+        }
+        guard outputDirectory == nil else { throw ValidationError("unexpected argument '\(outputDirectory ?? "")'") }
         _ = try InputSource(argument: input)
         if let baseURL, ConfigLoader.feedURLProblem(baseURL) != nil {
             throw ValidationError("--url must be an absolute http or https URL; got '\(baseURL)'")
@@ -40,6 +52,14 @@ struct ExtractCommand: ParsableCommand {
     func run() throws {
         let logger = options.bootstrapLogging()
         let config = try options.loadConfigOrDefaults(logger: logger)
+        if batch, let outputDirectory {
+            let rules = (try? config.siteRulesDir.map { path throws(SiteRulesError) in try SiteRules.load(directory: path) }) ?? nil
+            let summary = try ExtractBatch.run(inputDirectory: input, outputDirectory: outputDirectory,
+                                               extractor: Extractor(rules: rules ?? .builtIn), parseOnly: parseOnly)
+            writeToStandardError("extract --batch: \(summary.pages) pages, \(summary.articles) articles, "
+                                 + "\(summary.rejected) rejected", journalPriority: 6)
+            return
+        }
         let source = try InputSource(argument: input)
         let loaded: InputSource.Loaded
         do {
@@ -52,7 +72,7 @@ struct ExtractCommand: ParsableCommand {
         let base = baseURL ?? loaded.baseURL ?? ""
         let rules: SiteRules
         do {
-            rules = try config.siteRulesDir.map { path throws(SiteRulesError) in try SiteRules.load(directory: path) } ?? .empty
+            rules = try config.siteRulesDir.map { path throws(SiteRulesError) in try SiteRules.load(directory: path) } ?? .builtIn
         } catch {
             writeToStandardError("feedcrawler extract: site_rules_dir: \(error.description)")
             throw ExitCode(ExitStatus.usage)
