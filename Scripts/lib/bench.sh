@@ -63,7 +63,10 @@ bench_nginx_start() {
   # Started as root, nginx's workers run as "nobody": they must be able to read the corpus (mktemp -d is 0700).
   chmod 755 "$BENCH_TMP"
   NGINX_PORT=$(bench_free_port)
+  local nofile; nofile=$(ulimit -n)
+  [ "$nofile" = unlimited ] && nofile=65536
   sed -e "s|@ROOT@|$root|g" -e "s|@PREFIX@|$prefix|g" -e "s|@PORT@|$NGINX_PORT|g" \
+    -e "s|@FILECACHE@|$(( nofile / 2 < 16000 ? nofile / 2 : 16000 ))|g" \
     "$BENCH_ROOT/Scripts/lib/nginx.conf.in" >"$prefix/nginx.conf"
   "$NGINX" -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/logs/error.log" &
   NGINX_PID=$!
