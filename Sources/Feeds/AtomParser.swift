@@ -58,20 +58,21 @@ enum AtomParser {
                 if Namespace.isMedia(node.namespaceURI) { return }
                 content = content ?? textConstruct(node)
             } else if node.hasName("published") || node.hasName("issued") {
-                published = published ?? node.trimmedText
+                // Repeated dates and authors: the last one counts, as in feedparser.
+                published = node.trimmedText ?? published
             } else if node.hasName("updated") || node.hasName("modified") {
-                updated = updated ?? node.trimmedText
+                updated = node.trimmedText ?? updated
             } else if node.hasName("group"), Namespace.isMedia(node.namespaceURI) {
                 node.forEachElementChild { media in
                     if media.hasName("description") { mediaDescription = mediaDescription ?? media.htmlFieldText }
                 }
             } else if node.hasName("date") {
                 // dc:date in an Atom entry: an update time, as feedparser reads it.
-                updated = updated ?? node.trimmedText
+                updated = node.trimmedText ?? updated
             } else if node.hasName("author") {
-                item.author = item.author ?? personName(node)
+                item.author = personName(node) ?? item.author
             } else if node.hasName("creator") {
-                item.author = item.author ?? node.personText
+                item.author = node.personText ?? item.author
             }
         }
         // Without an alternate link, an http(s) id is the permalink (feedparser reads ids like permalink guids).
@@ -128,6 +129,9 @@ enum AtomParser {
         case "xhtml", "application/xhtml+xml":
             return nonEmpty(PlainText.fromHTML(node.innerMarkup))
         case "html", "text/html":
+            // Escaped HTML inside an element (TypePad wrapped it in an XHTML <div>): the div's text is the
+            // escaped markup, so strip once for the wrapper and once for the HTML it carries.
+            if node.hasElementChild { return nonEmpty(PlainText.fromHTML(PlainText.fromHTML(node.innerMarkup))) }
             return node.htmlFieldText
         case "text", "text/plain":
             // Plain text by the spec, but feeds routinely put HTML and entities in it (`&nbsp;`, `<b>`), and

@@ -18,6 +18,56 @@ enum FeedEncoding {
         var encoding: String?
     }
 
+    /// Charset labels (Python/IANA spellings seen in feeds) that glibc's iconv, which libxml2 decodes legacy
+    /// charsets with, knows under another name (`iconv -l`). Labels not listed pass through unchanged.
+    static func iconvName(_ normalized: String) -> String {
+        switch normalized {
+        case "maciceland", "mac-iceland", "x-mac-icelandic": "MACIS"
+        case "maclatin2", "mac-latin2", "x-mac-ce", "x-mac-centraleurpean", "maccentraleurope": "MAC-CENTRALEUROPE"
+        case "maccyrillic", "x-mac-cyrillic": "MACCYRILLIC"
+        case "macroman", "mac-roman", "x-mac-roman": "MACINTOSH"
+        case "ibm039": "IBM037"
+        case "csibm500", "ibm500", "ebcdic-cp-be", "ebcdic-cp-ch": "CP500"
+        case "csibm037", "ebcdic-cp-us", "ebcdic-cp-ca", "ebcdic-cp-nl", "ebcdic-cp-wt": "IBM037"
+        default: normalized
+        }
+    }
+
+    /// The `encoding="..."` of an XML declaration written in EBCDIC (any of the Latin code pages: letters,
+    /// digits and the declaration's punctuation share their bytes in cp037, cp500, cp875 ...). nil if none.
+    static func ebcdicDeclaredEncoding(_ bytes: [UInt8]) -> String? {
+        func ascii(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x81...0x89: return byte - 0x81 + UInt8(ascii: "a")
+            case 0x91...0x99: return byte - 0x91 + UInt8(ascii: "j")
+            case 0xA2...0xA9: return byte - 0xA2 + UInt8(ascii: "s")
+            case 0xC1...0xC9: return byte - 0xC1 + UInt8(ascii: "A")
+            case 0xD1...0xD9: return byte - 0xD1 + UInt8(ascii: "J")
+            case 0xE2...0xE9: return byte - 0xE2 + UInt8(ascii: "S")
+            case 0xF0...0xF9: return byte - 0xF0 + UInt8(ascii: "0")
+            case 0x40: return UInt8(ascii: " ")
+            case 0x60: return UInt8(ascii: "-")
+            case 0x6D: return UInt8(ascii: "_")
+            case 0x4B: return UInt8(ascii: ".")
+            case 0x7F: return UInt8(ascii: "\"")
+            case 0x7D: return UInt8(ascii: "'")
+            case 0x7E: return UInt8(ascii: "=")
+            case 0x6F: return UInt8(ascii: "?")
+            case 0x6E: return UInt8(ascii: ">")
+            case 0x4C: return UInt8(ascii: "<")
+            default: return nil
+            }
+        }
+        var text: [UInt8] = []
+        for byte in bytes.prefix(200) {
+            guard let character = ascii(byte) else { break }
+            text.append(character)
+            if character == UInt8(ascii: ">") { break }
+        }
+        guard let declaration = xmlDeclaration(text), let encoding = declaration.encoding else { return nil }
+        return CharsetSniffer.normalize(encoding)
+    }
+
     static func prepareXML(_ bytes: [UInt8], from start: Int, httpCharset: String?, wasWide: Bool = false) throws(FeedParseError) -> Prepared {
         var body = start == 0 ? bytes : Array(bytes[start...])
         let declaration = xmlDeclaration(body)
@@ -27,7 +77,7 @@ enum FeedEncoding {
             return Prepared(bytes: body, encoding: "UTF-8")
         }
         let label = httpCharset.flatMap { nonEmpty($0.trimmingFeedWhitespace) } ?? declaration?.encoding
-        let normalized = label.flatMap(CharsetSniffer.normalize)
+        let normalized = label.flatMap(CharsetSniffer.normalize).map(iconvName)
         if label != nil && normalized == nil {
             throw FeedParseError(.badEncoding, "unusable charset label \"\(label!.prefix(40))\"")
         }

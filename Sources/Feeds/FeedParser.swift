@@ -7,6 +7,7 @@
 //   XML root rss | RDF                   -> RSS 0.90-2.0 / RSS 1.0
 //   XML root feed                        -> Atom 0.3 / 1.0
 //   XML root urlset | sitemapindex       -> sitemap / sitemap index
+//   XML root CHANNEL                     -> Microsoft CDF
 public import CrawlerModel
 public import struct Foundation.Date
 import LibXML2
@@ -159,11 +160,14 @@ public enum FeedParser {
         let window = bytes[start..<min(bytes.count, start + 4096)]
         let lowered = window.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         var index = 0
+        // An HTML doctype decides for HTML unless a feed root follows it: generators that wrap feeds in XHTML
+        // templates leave `<!DOCTYPE html ...>` before `<rss>`.
+        var htmlDoctype = false
         while index < lowered.count {
             guard let open = lowered[index...].firstIndex(of: UInt8(ascii: "<")) else { break }
             let next = open + 1 < lowered.count ? lowered[open + 1] : 0
             if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
-                if lowered[open...].starts(with: Array("<!doctype html".utf8)) { return .html }
+                if lowered[open...].starts(with: Array("<!doctype html".utf8)) { htmlDoctype = true }
                 if lowered[open...].starts(with: Array("<!--".utf8)) {
                     index = find(Array("-->".utf8), in: lowered, from: open + 4).map { $0 + 3 } ?? lowered.count
                 } else {
@@ -175,9 +179,10 @@ public enum FeedParser {
             if name.elementsEqual("html".utf8) || name.elementsEqual("head".utf8) || name.elementsEqual("body".utf8) {
                 return .html
             }
-            return .xml
+            let feedRoots = ["rss", "feed", "rdf:rdf", "rdf", "channel", "urlset", "sitemapindex"]
+            return htmlDoctype && !feedRoots.contains(where: { name.elementsEqual($0.utf8) }) ? .html : .xml
         }
-        return .xml
+        return htmlDoctype ? .html : .xml
     }
 
     private static func describe(_ bytes: [UInt8], from start: Int) -> String {
@@ -202,8 +207,11 @@ public enum FeedParser {
                                  options: FeedParseOptions) throws(FeedParseError) -> FeedDocument {
         let decoded: FeedEncoding.Prepared
         if bytes.starts(with: [0x4C, 0x6F, 0xA7, 0x94]) {
-            // EBCDIC: no byte-level repairs (they assume an ASCII-compatible encoding); libxml2 decodes as declared.
-            decoded = FeedEncoding.Prepared(bytes: bytes, encoding: nil)
+            // EBCDIC: no byte-level repairs (they assume an ASCII-compatible encoding). libxml2 would start in its
+            // own EBCDIC variant and misread `<!--` before it reaches the declaration in code pages where `!`
+            // differs (cp500): name the declared code page (iconv spelling) up front.
+            let declared = FeedEncoding.ebcdicDeclaredEncoding(bytes).map { FeedEncoding.iconvName($0.lowercased()) }
+            decoded = FeedEncoding.Prepared(bytes: bytes, encoding: declared)
         } else {
             decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset, wasWide: wasWide)
         }
@@ -251,6 +259,7 @@ public enum FeedParser {
             return .sitemapIndex(SitemapParser.parseIndex(root: root, feedURL: url, notBefore: options.notBefore,
                                                           dates: FeedDates(options)))
         }
+        if CDFParser.isCDF(root) { return .feed(CDFParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
         if root.hasName("channel") {
             // A bare <channel> root (seen with broken RSS 0.9x generators).
             var feed = RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options))

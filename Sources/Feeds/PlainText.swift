@@ -3,6 +3,7 @@
 // child elements; after libxml2 has undone the XML layer, all three arrive here as markup in a String.
 // Hand-written over UTF-8 bytes: one pass, no regex, no second libxml2 parse per field.
 import CrawlerModel
+import Foundation
 import LibXML2
 
 enum PlainText {
@@ -33,10 +34,14 @@ enum PlainText {
 
     /// `SpoolTextFormat.line` over UTF-8 bytes, ~10x faster on the mostly-ASCII text feeds carry (it matters:
     /// a 5,000-item feed has 10,000+ fields): every run of Unicode whitespace becomes one space, ends trimmed,
-    /// zero-width characters, soft hyphens and controls dropped. Written straight into the String's storage.
-    /// Text with combining marks (the only text that can change under NFC) is handed to
-    /// `SpoolTextFormat.line` itself, which also normalises to NFC.
-    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    /// zero-width spaces, BOMs and controls dropped. Written straight into the String's storage.
+    /// Soft hyphens and ZWNJ/ZWJ stay: they are part of the text as written (ZWJ joins emoji sequences, ZWNJ
+    /// shapes Persian and Indic words), and feedparser keeps them too.
+    /// Text with combining marks (the only text that can change under NFC) is normalised to NFC first and then
+    /// collapsed the same way.
+    static func collapse(_ bytes: UnsafeBufferPointer<UInt8>) -> String { collapse(bytes, normalized: false) }
+
+    private static func collapse(_ bytes: UnsafeBufferPointer<UInt8>, normalized: Bool) -> String {
         var needsNFC = false
         let result = String(unsafeUninitializedCapacity: max(1, bytes.count)) { out in
             var written = 0
@@ -65,13 +70,17 @@ enum PlainText {
                 switch value {
                 case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
                     pendingSpace = written > 0
-                case 0x80..<0xA0, 0xAD, 0x200B...0x200D, 0x2060, 0xFEFF:
-                    break  // C1 controls, soft hyphen, zero-width characters
+                case 0x80..<0xA0, 0x200B, 0x2060, 0xFEFF:
+                    break  // C1 controls, zero-width space, word joiner, BOM
                 case 0x0300...0x036F, 0x1100...0x11FF, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF,
                      0xFE20...0xFE2F, 0x0900...0x0DFF:
-                    // Combining marks, Hangul jamo, Indic scripts: NFC may change the text; the careful path.
-                    needsNFC = true
-                    return 0
+                    // Combining marks, Hangul jamo, Indic scripts: NFC may change the text; the careful path
+                    // (once: the normalised text is copied like any other).
+                    if !normalized {
+                        needsNFC = true
+                        return 0
+                    }
+                    fallthrough
                 default:
                     guard written + length + (pendingSpace ? 1 : 0) <= out.count else { break }
                     if pendingSpace { out[written] = 0x20; written += 1; pendingSpace = false }
@@ -82,7 +91,9 @@ enum PlainText {
             }
             return written
         }
-        return needsNFC ? SpoolTextFormat.line(String(decoding: bytes, as: UTF8.self)) : result
+        guard needsNFC else { return result }
+        var composed = String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping
+        return composed.withUTF8 { collapse($0, normalized: true) }
     }
 
     /// U+0080-U+009F are control characters nobody means to write; in feeds they come from `&#147;` or from
@@ -231,8 +242,13 @@ enum PlainText {
                     let end = find(bytes, "]]>", from: index + 9) ?? count
                     out.append(contentsOf: bytes[(index + 9)..<end])
                     index = min(count, end + 3)
-                } else {
+                } else if index + 2 < count, isASCIILetter(bytes[index + 2]) {
+                    // <!DOCTYPE ...> and other declarations.
                     index = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: index).map { $0 + 1 } ?? count
+                } else {
+                    // "<!'" or "<!" alone: text, not markup (an HTML parser reads it the same way).
+                    out.append(byte)
+                    index += 1
                 }
                 continue
             }
@@ -263,16 +279,22 @@ enum PlainText {
                 index = firstIndex(of: UInt8(ascii: ">"), in: bytes, from: close).map { $0 + 1 } ?? count
                 continue
             }
-            if isBlock(name) { out.append(UInt8(ascii: " ")) }
+            // A prefixed name (<dc:title>, <svg:text>) is an XML island in the HTML: its parts are separate.
+            let prefixed = nameEnd < tagEnd && bytes[nameEnd] == UInt8(ascii: ":")
+            if prefixed || isBlock(name) { out.append(UInt8(ascii: " ")) }
         }
     }
 
-    /// The index of the `>` closing a tag, skipping quoted attribute values.
+    /// The index of the `>` closing a tag, skipping quoted attribute values. A quote that never closes
+    /// (`<a href=http://x/">`, a missing opening quote) does not swallow the rest of the text: the first `>`
+    /// after the tag start ends the tag then.
     private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var index = start
         var quote: UInt8 = 0
+        var firstClose: Int?
         while index < bytes.count {
             let byte = bytes[index]
+            if byte == UInt8(ascii: ">"), firstClose == nil { firstClose = index }
             if quote != 0 {
                 if byte == quote { quote = 0 }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
@@ -282,14 +304,16 @@ enum PlainText {
             }
             index += 1
         }
-        return nil
+        return firstClose
     }
 
     /// Tags after which text on either side belongs to different words/lines.
     private static func isBlock(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         let blocks: [StaticString] = ["p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
                       "table", "blockquote", "hr", "img", "figure", "figcaption", "section", "article", "header",
-                      "footer", "dd", "dt", "dl", "pre", "iframe", "video", "audio", "source", "center"]
+                      "footer", "dd", "dt", "dl", "pre", "iframe", "video", "audio", "source", "center",
+                      // MathML tokens and SVG text: separate symbols/labels, not parts of one word ("a + b").
+                      "math", "mi", "mo", "mn", "ms", "mtext", "mrow", "svg", "text", "title", "desc", "metadata"]
         for block in blocks where equalsLowercased(name, block) { return true }
         return false
     }

@@ -60,7 +60,9 @@ enum RSSParser {
         var title: String?, dcTitle: String?, mediaTitle: String?
         var link: String?, atomLink: String?
         var guid: String?, guidIsPermaLink = true
+        // The first of <description> and <summary> is the summary (feedparser: the later one becomes content).
         var description: String?, contentEncoded: String?, atomSummary: String?, atomContent: String?
+        var summaryFirst = false
         var mediaDescription: String?, itunesSummary: String?
         var pubDate: String?, dcDate: String?, issued: String?, modified: String?, atomPublished: String?, atomUpdated: String?
         var author: String?, dcCreator: String?, atomAuthor: String?
@@ -98,25 +100,33 @@ enum RSSParser {
             case .description:
                 let namespace = node.namespaceURI
                 if Namespace.isMedia(namespace) { mediaDescription = mediaDescription ?? node.htmlFieldText }
-                else if isCore(namespace) || Namespace.isDC(namespace) { description = description ?? node.htmlFieldText }
+                else if isCore(namespace) || Namespace.isDC(namespace) {
+                    if description == nil, atomSummary == nil { summaryFirst = false }
+                    description = description ?? node.htmlFieldText
+                }
             case .fullText:
                 // content:encoded; <xhtml:body> and <fullitem> are older ways to carry the full text.
                 contentEncoded = contentEncoded ?? node.htmlFieldText
             case .summary:
                 if node.namespaceURI == Namespace.itunes { itunesSummary = itunesSummary ?? node.htmlFieldText }
-                else { atomSummary = atomSummary ?? AtomParser.textConstruct(node) }
+                else {
+                    if description == nil, atomSummary == nil { summaryFirst = true }
+                    atomSummary = atomSummary ?? AtomParser.textConstruct(node)
+                }
             case .content:
                 if Namespace.isAtom(node.namespaceURI) { atomContent = atomContent ?? AtomParser.textConstruct(node) }
-            case .pubDate: pubDate = pubDate ?? node.trimmedText
-            case .date: dcDate = dcDate ?? node.trimmedText
-            case .issued: issued = issued ?? node.trimmedText
-            case .modified: modified = modified ?? node.trimmedText
-            case .published: atomPublished = atomPublished ?? node.trimmedText
-            case .updated: atomUpdated = atomUpdated ?? node.trimmedText
+            // Dates and people: when an element repeats, the last one counts (feedparser overwrites too; a
+            // second dc:creator is usually the byline, the first a desk or agency).
+            case .pubDate: pubDate = node.trimmedText ?? pubDate
+            case .date: dcDate = node.trimmedText ?? dcDate
+            case .issued: issued = node.trimmedText ?? issued
+            case .modified: modified = node.trimmedText ?? modified
+            case .published: atomPublished = node.trimmedText ?? atomPublished
+            case .updated: atomUpdated = node.trimmedText ?? atomUpdated
             case .author:
-                if Namespace.isAtom(node.namespaceURI) { atomAuthor = atomAuthor ?? AtomParser.personName(node) }
-                else { author = author ?? node.personText }
-            case .creator: dcCreator = dcCreator ?? node.personText
+                if Namespace.isAtom(node.namespaceURI) { atomAuthor = AtomParser.personName(node) ?? atomAuthor }
+                else { author = node.personText ?? author }
+            case .creator: dcCreator = node.personText ?? dcCreator
             case .group:
                 guard Namespace.isMedia(node.namespaceURI) else { return }
                 // <media:group><media:title/><media:description/></media:group>
@@ -130,16 +140,19 @@ enum RSSParser {
 
         var result = FeedItem()
         result.title = title ?? dcTitle ?? mediaTitle
-        // RSS 1.0 items name themselves with rdf:about (usually the article URL).
+        // RSS 1.0 items name themselves with rdf:about (usually the article URL). It is the id, not the link:
+        // an item without <link> has none (as in feedparser); the pipeline takes an http(s) id as the link then.
         let about = item.attribute("about", namespace: Namespace.rdf).flatMap { resolveFeedLink($0, base: base) }
         let permalink = guidIsPermaLink ? guid.flatMap { URLResolver.isHTTP($0) ? $0 : nil } : nil
-        result.link = link ?? atomLink ?? permalink ?? about.flatMap { URLResolver.isHTTP($0) ? $0 : nil }
+        result.link = link ?? atomLink ?? permalink
         // The id is what the feed states (guid, else rdf:about), as feedparser reports it. The crawler does not
         // need a fallback: it identifies articles by canonical URL.
         result.id = guid ?? about
-        result.summary = description ?? atomSummary ?? contentEncoded ?? atomContent ?? mediaDescription ?? itunesSummary
-        // Published: pubDate, then Dublin Core (RDF feeds date items only with dc:date), then Atom.
-        result.published = [pubDate, issued, atomPublished, dcDate].lazy.compactMap { $0.flatMap(dates.date) }.first
+        let stated = summaryFirst ? atomSummary ?? description : description ?? atomSummary
+        result.summary = stated ?? contentEncoded ?? atomContent ?? mediaDescription ?? itunesSummary
+        // Published: pubDate, then dcterms:issued, then Atom. dc:date is an update time only (feedparser reads it
+        // so); the pipeline dates an article by `published ?? updated`, so RDF items dated by dc:date keep a date.
+        result.published = [pubDate, issued, atomPublished].lazy.compactMap { $0.flatMap(dates.date) }.first
         result.updated = [atomUpdated, modified, dcDate].lazy.compactMap { $0.flatMap(dates.date) }.first
         result.author = author ?? dcCreator ?? atomAuthor
         return result

@@ -34,6 +34,38 @@ struct DetectionTests {
         }
     }
 
+    @Test("an XHTML doctype left before a feed root does not make the feed HTML")
+    func htmlDoctypeBeforeFeed() throws {
+        let source = "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://site.invalid/\">\n<rss><channel><title>found</title></channel></rss>"
+        let feed = try FeedParser.parse(bytes(source), url: feedURL)
+        #expect(feed.kind == .rss)
+        #expect(feed.title == "found")
+    }
+
+    @Test("EBCDIC code pages named by the declaration (cp500 writes '!' where libxml2's default EBCDIC does not)")
+    func ebcdicCodePages() throws {
+        // "<?xml version="1.0" encoding="cp500"?><!-- x --><feed xmlns="http://purl.org/atom/ns#"><title>Ø</title></feed>" in cp500.
+        let text = "<?xml version=\"1.0\" encoding=\"cp500\"?><!-- x --><feed xmlns=\"http://purl.org/atom/ns#\"><title>\u{D8}</title></feed>"
+        let cp500: [Character: UInt8] = [
+            "<": 0x4C, "?": 0x6F, ">": 0x6E, " ": 0x40, "=": 0x7E, "\"": 0x7F, ".": 0x4B, "!": 0x4F, "-": 0x60, "/": 0x61,
+            ":": 0x7A, "#": 0x7B, "\u{D8}": 0x80,
+        ]
+        func encode(_ character: Character) -> UInt8 {
+            if let byte = cp500[character] { return byte }
+            let value = character.asciiValue!
+            switch character {
+            case "a"..."i": return 0x81 + (value - 97)
+            case "j"..."r": return 0x91 + (value - 106)
+            case "s"..."z": return 0xA2 + (value - 115)
+            case "0"..."9": return 0xF0 + (value - 48)
+            default: Issue.record("no cp500 byte for \(character)"); return 0x40
+            }
+        }
+        let feed = try FeedParser.parse(text.map(encode), url: feedURL)
+        #expect(feed.kind == .atom)
+        #expect(feed.title == "\u{D8}")
+    }
+
     @Test("an HTML page is never parsed as XML")
     func htmlIsHTML() throws {
         for prefix in ["<!DOCTYPE html>", "<html>", "<?xml version=\"1.0\"?><!DOCTYPE html PUBLIC \"x\" \"y\"><html xmlns=\"http://www.w3.org/1999/xhtml\">"] {
@@ -304,6 +336,17 @@ struct HelperTests {
         ("  lots \n\t of   space&nbsp;&nbsp;here  ", "lots of space here"),
         ("<a href=\"x>y\" title='a>b'>link</a>", "link"),
         ("Zero\u{200B}width", "Zerowidth"),
+        // Soft hyphen, ZWNJ and ZWJ are text (feedparser keeps them; ZWJ joins emoji sequences).
+        ("Ber\u{AD}ita mi\u{200C}ni \u{1F469}\u{200D}\u{1F4BB}", "Ber\u{AD}ita mi\u{200C}ni \u{1F469}\u{200D}\u{1F4BB}"),
+        ("cafe\u{301} \u{AD}x", "caf\u{E9} \u{AD}x"),  // the NFC path keeps them too
+        // MathML tokens, SVG text and prefixed XML islands are separate words.
+        ("<math><mrow><mi>a</mi><mo>+</mo><mi>b</mi></mrow></math>", "a + b"),
+        ("<p>Before</p><svg><dc:title>Tree</dc:title><dc:title>Author</dc:title></svg>", "Before Tree Author"),
+        // "<!" not followed by a letter is text; a declaration is markup.
+        ("&lt;!' <a href=\"foo\">x</a>", "<!' x"),
+        ("<!DOCTYPE html>Text", "Text"),
+        // An attribute quote that never closes does not swallow the text after the tag.
+        ("<a href=http://example.com/\">example</a>", "example"),
     ])
     func plainText(_ html: String, _ expected: String) {
         #expect(PlainText.fromHTML(html) == expected)

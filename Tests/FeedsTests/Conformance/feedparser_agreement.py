@@ -10,7 +10,7 @@ The corpus is the `tests/` folder of the feedparser source distribution (fetched
 --cache unless --corpus points at it). Fields compared per feed: title, link; per entry: id, title, link,
 published, updated, author, summary. Text is compared as plain text (tags stripped, entities decoded, whitespace
 collapsed) because feedparser keeps sanitised HTML where we emit plain text. A field counts when either side has
-a value. Known, deliberate differences (see the Feeds stage's report): dc:date also fills published, WIB/WITA/WIT zones, Indonesian day/month names, Atom type="text" read as HTML.
+a value. Known, deliberate differences (see the Feeds stage's report): WIB/WITA/WIT zones, Indonesian day/month names, Atom type="text" read as HTML.
 """
 import argparse, collections, glob, html, json, os, re, subprocess, sys, tarfile, time, warnings
 
