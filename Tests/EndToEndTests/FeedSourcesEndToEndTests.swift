@@ -260,4 +260,45 @@ struct FeedSourcesEndToEndTests {
         let status = try runFeedcrawler(["status", "--config", config.path])
         #expect(status.stdout.contains("http_410"), "\(status.stdout)")
     }
+
+    @Test func aSplitArticleIsFollowedToItsNextPageAndStitchedWithoutRepeats() throws {
+        let root = TemporaryDirectory("split-sites")
+        let first = paragraphs("halaman-satu"), second = paragraphs("halaman-dua")
+        func page(_ body: [String], next: String?) -> String {
+            """
+            <!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Berita panjang</title>
+            \(next.map { "<link rel=\"next\" href=\"\($0)\">" } ?? "")</head><body>
+            <nav><a href="/">Beranda</a> <a href="/nasional">Nasional</a></nav>
+            <article><h1>Berita panjang</h1>
+            \(body.map { "<p>\($0)</p>" }.joined(separator: "\n"))
+            <div class="pagination">Halaman <a href="/berita/9/panjang">1</a> <a href="/berita/9/panjang/2">2</a></div>
+            </article><footer>Hak cipta dilindungi.</footer></body></html>
+            """
+        }
+        try root.write("split.localhost/berita/9/panjang/index.html", page(first, next: "/berita/9/panjang/2"))
+        // Page 2 repeats the lead paragraph, as many templates do.
+        try root.write("split.localhost/berita/9/panjang/2", page([first[0]] + second, next: nil))
+        try root.write("split.localhost/rss.xml", """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Split</title><link>http://{{HOST}}/</link>
+            <item><title>Berita panjang</title><link>http://{{HOST}}/berita/9/panjang</link></item>
+            </channel></rss>
+            """)
+        let origin = try TestOrigin(root: root.url)
+        let work = TemporaryDirectory("e2e-split")
+        let config = try work.write("feedcrawler.toml", """
+            spool_dir = "\(work.path)/spool"
+            state_dir = "\(work.path)/state"
+            allow_private_networks = true
+            [[feeds]]
+            name = "split"
+            url = "\(origin.baseURL("split"))/rss.xml"
+            """)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let listing = SpoolListing(work.file("spool"))
+        try #require(listing.texts.count == 1, "\(listing.texts)")
+        let text = try String(contentsOf: work.file("spool/\(listing.texts[0])"), encoding: .utf8)
+        let body = text.split(separator: "\n").dropFirst().map(String.init)
+        #expect(body == first + second, "\(text)")
+    }
 }

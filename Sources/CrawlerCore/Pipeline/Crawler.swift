@@ -476,10 +476,14 @@ public final class Crawler: Sendable {
 
         // Extract, off the cooperative thread pool (a large page's parse takes milliseconds of CPU).
         let extractor = self.extractor
-        let result = await BlockingWork.run { extractor.extract(html: page.body, url: page.finalURL, charset: page.charset) }
-        guard case .article(let article) = result else {
-            if case .rejected(let reason) = result { return fail(record, reason: reason, retryable: false, log) }
+        let report = await BlockingWork.run { extractor.report(html: page.body, url: page.finalURL, charset: page.charset) }
+        guard case .article(var article) = report.result else {
+            if case .rejected(let reason) = report.result { return fail(record, reason: reason, retryable: false, log) }
             return fail(record, reason: "no_content", retryable: false, log)
+        }
+        // A split article without a single-page variant: follow its next-page links and stitch the pages.
+        if let next = report.nextPageURL, pageURL == record.url {
+            article = await followNextPages(from: next, first: article, firstURL: page.finalURL, log)
         }
 
         // Dedup after fetching: the page's own canonical URL, then the exact normalised body.

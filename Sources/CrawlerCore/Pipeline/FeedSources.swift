@@ -3,6 +3,7 @@
 // HTML page naming its feeds (autodiscovery: the first feed it names is polled from then on). Also where a
 // feed lives now: a 301/308 seen on `permanentMovePolls` consecutive polls becomes its poll URL.
 import CrawlerModel
+import Extract
 import Feeds
 import Fetch
 import Foundation
@@ -113,5 +114,34 @@ extension Crawler {
             }
         }
         return ParsedFeed(kind: .sitemap, items: items)
+    }
+
+    /// Pages of one split article fetched at most (the first included): bounded, as any loop over remote links.
+    static let maxArticlePages = 5
+
+    /// Fetches the following pages of a split article (same host, never a page twice, at most
+    /// `maxArticlePages` in all) and stitches them in order without repeated paragraphs. A page that fails
+    /// ends the walk: the pages so far are kept rather than losing the article.
+    func followNextPages(from next: String, first: ExtractedArticle, firstURL: String,
+                         _ log: Logger.Metadata) async -> ExtractedArticle {
+        var pages = [first]
+        var seen: Set<String> = [firstURL]
+        var nextURL: String? = next
+        let host = URL(string: firstURL)?.host
+        while let url = nextURL, pages.count < Self.maxArticlePages, !seen.contains(url), URL(string: url)?.host == host {
+            seen.insert(url)
+            let outcome = await timedFetch(FetchRequest(url: url, purpose: .article, maxBytes: config.maxPageBytes))
+            guard case .fresh(let page) = outcome else {
+                logger.info("Next page of a split article failed; keeping the pages so far.",
+                            metadata: log.merging(["page_url": "\(url)", "reason": "\(outcome.reason)"]) { $1 })
+                break
+            }
+            let extractor = self.extractor
+            let report = await BlockingWork.run { extractor.report(html: page.body, url: page.finalURL, charset: page.charset) }
+            guard case .article(let article) = report.result else { break }
+            pages.append(article)
+            nextURL = report.nextPageURL
+        }
+        return pages.count > 1 ? (Extractor.stitch(pages) ?? first) : first
     }
 }
