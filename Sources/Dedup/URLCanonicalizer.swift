@@ -57,6 +57,9 @@ public struct URLCanonicalizer: Sendable {
         var parts = try ParsedURL.parse(raw)
         applyGenericRules(&parts)
         if let rule = rule(forHost: parts.host) { rule.apply(to: &parts) }
+        // The rules may lengthen the host (m.x -> www.x): past 253 bytes it is no host, and the canonical URL
+        // would not canonicalise again (found by fuzz-url-canonicalizer).
+        guard parts.host.utf8.count <= 253 else { throw .invalidHost(parts.host) }
         return parts.serialized
     }
 

@@ -15,6 +15,20 @@ import Testing
         #expect(try canonicalizer.canonicalize(once) == once)
     }
 
+    /// A 253-byte mobile host became a 255-byte www host: accepted once, rejected the second time.
+    /// (crash-d37497fb67c83eb27caac53e3f0f7c4e697a08d0: 81 invalid bytes decoded as U+FFFD, 3 bytes each)
+    @Test func aHostLengthenedPastTheLimitIsRejected() throws {
+        let raw = "https://m.dek." + String(repeating: "\u{FFFD}", count: 81) + "coms?single=t"
+        #expect(raw.utf8.count > 250)
+        if let once = try? canonicalizer.canonicalize(raw) {
+            #expect(try canonicalizer.canonicalize(once) == once)
+        }
+        // The same in ASCII: m.<247 x>.com is 253 bytes; its registrable domain gets "www.": 255.
+        let host = String(repeating: "x", count: 247) + ".com"
+        #expect(("m." + host).utf8.count == 253)
+        #expect(throws: CanonicalURLError.self) { try canonicalizer.canonicalize("https://m.\(host)/a") }
+    }
+
     @Test func stackedMobileAndAMPPrefixesAllGo() throws {
         #expect(try canonicalizer.canonicalize("https://amp.m.detik.com/news/d-1/judul")
                 == canonicalizer.canonicalize("https://www.detik.com/news/d-1/judul"))
