@@ -107,8 +107,7 @@ struct HostileEndToEndTests {
             feeds += "\n[[feeds]]\nname = \"\(attack.name)\"\nurl = \"\(origin.baseURL(attack.name))\(path)\"\n"
         }
         // Only the origin's address is allowed: the article link to 127.0.0.2 must be refused. A 6 s transfer
-        // timeout keeps the hang and trickle attacks short; 20 MB lets the 20,000-item feed in so that
-        // max_items_per_poll is what bounds the work on it.
+        // timeout keeps the hang and trickle attacks short; the other limits are the defaults.
         let config = try work.write("feedcrawler.toml", """
         spool_dir = "\(work.path)/spool"
         state_dir = "\(work.path)/state"
@@ -116,7 +115,6 @@ struct HostileEndToEndTests {
         per_host_delay = "0ms"
         timeout = "6s"
         connect_timeout = "3s"
-        max_feed_bytes = "20MB"
         max_items_per_poll = 50
 
         \(feeds)
