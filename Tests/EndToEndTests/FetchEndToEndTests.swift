@@ -144,16 +144,33 @@ struct FetchEndToEndTests {
     }
 
     @Test func killedFetchNeverLeavesAPartialOrOrphanFileAndLosesNothing() throws {
-        let origin = try TestOrigin(root: sitesDirectory)
+        // 60 articles on 3 generated sites: a pass long enough that random kills land inside its writing phase.
+        let sites = TemporaryDirectory("kill-sites")
+        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
+            "--sites", "3", "--articles", "20"])
+        try #require(generated.status == 0, "\(generated.stderr)")
+        let origin = try TestOrigin(root: sites.url)
+        let expectedCount = 60
+        func writeConfig(in directory: TemporaryDirectory) throws -> URL {
+            var text = """
+                spool_dir = "\(directory.path)/spool"
+                state_dir = "\(directory.path)/state"
+                allow_private_networks = true
+                per_host_delay = "0ms"
+
+                """
+            for index in 0..<3 { text += "[[feeds]]\nname = \"site\(index)\"\nurl = \"\(origin.baseURL("site\(index)"))/feed.xml\"\n\n" }
+            return try directory.write("feedcrawler.toml", text)
+        }
         let work = TemporaryDirectory("e2e-kill")
-        let config = try writeDemoConfig(in: work, origin: origin)
-        let expectedCount = try loadExpectedArticles().count
+        let config = try writeConfig(in: work)
         let spool = work.file("spool")
         let binary = try feedcrawlerBinary()
 
         // How long an uninterrupted pass takes here, so the kills land all over it.
         let probe = TemporaryDirectory("e2e-probe")
-        let probeConfig = try writeDemoConfig(in: probe, origin: origin)
+        let probeConfig = try writeConfig(in: probe)
         let started = Date()
         _ = try runFeedcrawler(["fetch", "--config", probeConfig.path])
         let passSeconds = max(0.05, Date().timeIntervalSince(started))
