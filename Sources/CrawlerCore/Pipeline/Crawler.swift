@@ -516,7 +516,7 @@ public final class Crawler: Sendable {
         case .written(let name):
             metrics.increment("feedcrawler_articles_written_total")
             logger.info("Article written.", metadata: log.merging([
-                "file": "\(name.textFileName)", "words": "\(article.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
+                "file": "\(name.textFileName)", "words": "\(sidecar.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
             return .written
         case .notPending:
             return .duplicate
