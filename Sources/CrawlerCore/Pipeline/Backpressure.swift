@@ -12,6 +12,10 @@ final class Backpressure: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var pausedReason: String?
+    /// Articles in the spool at the last check, and written since: lets `mayBeFull` decide without listing
+    /// the directory (the consumer only ever removes files, so this over-estimates, never under-estimates).
+    private var countAtLastCheck = 0
+    private var writtenSinceCheck = 0
 
     init(writer: SpoolWriter, maxFiles: Int, minFreeBytes: Int, logger: Logger) {
         self.writer = writer
@@ -24,7 +28,12 @@ final class Backpressure: @unchecked Sendable {
     /// Counting the spool lists a directory: call it once per batch of articles, not per article.
     func check() -> String? {
         var reason: String?
-        if maxFiles > 0, let count = try? writer.spooledArticleCount(), count >= maxFiles {
+        let count = maxFiles > 0 ? (try? writer.spooledArticleCount()) : nil
+        lock.withLock {
+            countAtLastCheck = count ?? 0
+            writtenSinceCheck = 0
+        }
+        if let count, count >= maxFiles {
             reason = "spool_full files=\(count) max=\(maxFiles)"
         } else if minFreeBytes > 0, let free = try? writer.availableBytes(), free < UInt64(minFreeBytes) {
             reason = "disk_low free_bytes=\(free) min=\(minFreeBytes)"
@@ -41,4 +50,12 @@ final class Backpressure: @unchecked Sendable {
     }
 
     var isPaused: Bool { lock.withLock { pausedReason != nil } }
+
+    /// Called after each article written.
+    func noteWritten() { lock.withLock { writtenSinceCheck += 1 } }
+
+    /// True when the spool might have reached `spool_max_files` since the last check: time to check again.
+    var mayBeFull: Bool {
+        lock.withLock { maxFiles > 0 && countAtLastCheck + writtenSinceCheck >= maxFiles }
+    }
 }

@@ -436,7 +436,9 @@ public final class Crawler: Sendable {
                 for await result in group {
                     results.append(result)
                     completed += 1
-                    if completed % Self.backpressureCheckEvery == 0 { paused = backpressure.check() != nil }
+                    if completed % Self.backpressureCheckEvery == 0 || backpressure.mayBeFull {
+                        paused = backpressure.check() != nil
+                    }
                     if !paused, let record = iterator.next() {
                         group.addTask { (record.feed, await self.process(record)) }
                     }
@@ -514,6 +516,7 @@ public final class Crawler: Sendable {
         let delivery = self.delivery
         switch await BlockingWork.run({ delivery.deliver(document) }) {
         case .written(let name):
+            backpressure.noteWritten()
             metrics.increment("feedcrawler_articles_written_total")
             logger.info("Article written.", metadata: log.merging([
                 "file": "\(name.textFileName)", "words": "\(sidecar.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
