@@ -146,6 +146,18 @@ public final class Crawler: Sendable {
         }
     }
 
+    /// Forgets seen URLs and fingerprints older than `dedup_window` (pending articles are kept) and compacts
+    /// the database when a quarter of it is free. The daemon calls it at start and daily; `fetch` at start.
+    func maintainState() {
+        do {
+            let report = try store.maintain(windowDays: config.dedupWindowDays)
+            logger.info("State maintained.", metadata: ["window_days": "\(config.dedupWindowDays)",
+                                                      "pruned_articles": "\(report.articles)", "pruned_guids": "\(report.guids)"])
+        } catch {
+            logger.warning("State maintenance failed.", metadata: ["error": "\(error)"])
+        }
+    }
+
     // MARK: - State for the scheduler and status
 
     /// Persisted next-due times by feed name (empty when the database cannot be read).
@@ -522,6 +534,12 @@ public final class Crawler: Sendable {
                 "file": "\(name.textFileName)", "words": "\(sidecar.wordCount)", "ms": "\(started.millisecondsSince)"]) { $1 })
             return .written
         case .notPending:
+            // Caught at claim time: a copy of this article was claimed for the spool a moment earlier.
+            if let current = try? store.article(key: record.key), current.state == .duplicate {
+                metrics.increment("feedcrawler_duplicates_total", ["stage": current.duplicateStage?.rawValue ?? "claim"])
+                logger.info("Duplicate skipped.", metadata: log.merging([
+                    "stage": "\(current.duplicateStage?.rawValue ?? "claim")", "of": "\(current.duplicateOf ?? "")"]) { $1 })
+            }
             return .duplicate
         case .failed(let error):
             logger.error("Article could not be written; it stays pending.", metadata: log.merging([
@@ -585,6 +603,7 @@ extension ContinuousClock.Instant {
 public func runFetchOnce(config: Config, feedNames: [String], logger: Logger,
                          progress: (@Sendable (FetchProgress) -> Void)? = nil) async throws(CrawlerStartError) -> FetchRunReport {
     let crawler = try Crawler(config: config, logger: logger)
+    crawler.maintainState()
     let feeds = feedNames.isEmpty ? config.feeds : config.feeds.filter { feedNames.contains($0.name) }
     let report = await crawler.runPass(feeds: feeds, progress: progress)
     crawler.publishMetrics(feedCount: config.feeds.filter(\.enabled).count)

@@ -62,6 +62,7 @@ public struct CrawlerDaemon: Service {
         await withDiscardingTaskGroup { group in
             var lastWatchdog = ContinuousClock.now
             var lastMetrics = ContinuousClock.now - .seconds(3600)
+            var lastMaintenance = ContinuousClock.now - .seconds(2 * 86_400)  // due at start
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let crawler = crawlerBox.current
                 for feed in await schedule.takeDue(now: Date()) {
@@ -84,6 +85,10 @@ public struct CrawlerDaemon: Service {
                     lastWatchdog = ContinuousClock.now
                 }
                 notifier.status(await statusLine(schedule: schedule, crawler: crawler))
+                if ContinuousClock.now - lastMaintenance >= .seconds(86_400) {
+                    lastMaintenance = ContinuousClock.now
+                    group.addTask { crawler.maintainState() }
+                }
                 if ContinuousClock.now - lastMetrics >= .seconds(crawler.config.metricsIntervalSeconds) {
                     crawler.publishMetrics(feedCount: await schedule.feedCount)
                     lastMetrics = ContinuousClock.now
