@@ -15,6 +15,14 @@ public enum FeedJSON {
     /// The same document as a String.
     public static func string(_ feed: ParsedFeed, prettyPrinted: Bool = true) -> String {
         var writer = Writer(pretty: prettyPrinted)
+        // One allocation for the whole document in the common case: the field texts plus ~300 bytes of keys,
+        // quotes and indentation per item (a 5,000-item feed is ~5 MB; growing by doubling copied it ~10 times).
+        var estimate = 256 + (feed.title?.utf8.count ?? 0) + (feed.link?.utf8.count ?? 0)
+        for item in feed.items {
+            estimate += 320 + (item.id?.utf8.count ?? 0) + (item.title?.utf8.count ?? 0) + (item.link?.utf8.count ?? 0)
+                + (item.author?.utf8.count ?? 0) + (item.summary?.utf8.count ?? 0)
+        }
+        writer.out.reserveCapacity(estimate)
         writer.open("{")
         writer.key("title"); writer.value(feed.title); writer.comma()
         writer.key("link"); writer.value(feed.link); writer.comma()
@@ -41,30 +49,27 @@ public enum FeedJSON {
         return writer.out
     }
 
-    /// Builds the document as UTF-8 bytes; strings are escaped byte by byte (the text is valid UTF-8 already).
+    /// Builds the document straight into a String: the field texts are valid UTF-8 Strings already, so runs
+    /// that need no escaping are appended as they are (a memcpy, no re-validation), and only the bytes JSON
+    /// must escape are written one by one.
     private struct Writer {
         let pretty: Bool
-        var bytes: [UInt8] = []
+        var out = ""
         var depth = 0
+        /// "\n" followed by 2 * depth spaces, for the depths a feed document has (3); deeper ones are built.
+        private static let indents: [String] = (0..<8).map { "\n" + String(repeating: " ", count: 2 * $0) }
 
-        init(pretty: Bool) {
-            self.pretty = pretty
-            bytes.reserveCapacity(4096)
-        }
+        init(pretty: Bool) { self.pretty = pretty }
 
-        var out: String { String(decoding: bytes, as: UTF8.self) }
+        mutating func raw(_ text: String) { out += text }
 
-        mutating func raw(_ text: StaticString) {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        }
-
-        mutating func open(_ bracket: StaticString) {
+        mutating func open(_ bracket: String) {
             raw(bracket)
             depth += 1
             newline()
         }
 
-        mutating func close(_ bracket: StaticString) {
+        mutating func close(_ bracket: String) {
             depth -= 1
             newline()
             raw(bracket)
@@ -77,54 +82,66 @@ public enum FeedJSON {
 
         mutating func newline() {
             guard pretty else { return }
-            bytes.append(0x0A)
-            bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+            out += depth < Self.indents.count ? Self.indents[depth] : "\n" + String(repeating: " ", count: 2 * depth)
         }
 
-        mutating func key(_ name: StaticString) {
-            raw("\"")
-            raw(name)
-            raw(pretty ? "\": " : "\":")
+        mutating func key(_ name: String) {
+            out += "\""
+            out += name
+            out += pretty ? "\": " : "\":"
         }
 
         mutating func value(_ text: String?) {
             guard let text else { raw("null"); return }
-            bytes.append(0x22)
-            // Most strings need no escaping: copy them whole.
+            out += "\""
+            // Offsets of the bytes to escape: `"`, `\`, controls, and U+2028/U+2029 (E2 80 A8/A9: valid JSON,
+            // but they break JavaScript consumers). Most strings have none and are appended whole.
             var source = text
-            let copied: Bool = source.withUTF8 { utf8 in
-                for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return false }
-                bytes.append(contentsOf: utf8)
-                return true
+            var escapes: [Int] = []
+            source.withUTF8 { utf8 in
+                var index = 0
+                let count = utf8.count
+                while index < count {
+                    let byte = utf8[index]
+                    if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                        escapes.append(index)
+                    } else if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 {
+                        escapes.append(index)
+                    }
+                    index += 1
+                }
             }
-            if copied {
-                bytes.append(0x22)
+            if escapes.isEmpty {
+                out += source
+                out += "\""
                 return
             }
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            var previous2: UInt8 = 0, previous1: UInt8 = 0
-            for byte in text.utf8 {
+            let utf8 = source.utf8
+            var runStart = utf8.startIndex
+            for offset in escapes {
+                let at = utf8.index(utf8.startIndex, offsetBy: offset)
+                out += source[runStart..<at]
+                let byte = utf8[at]
+                var length = 1
                 switch byte {
-                case 0x22: raw("\\\"")
-                case 0x5C: raw("\\\\")
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                case 0x00..<0x20:
-                    raw("\\u00")
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 0x0F)])
-                case 0xA8...0xA9 where previous2 == 0xE2 && previous1 == 0x80:
-                    // U+2028/U+2029: valid JSON, but they break JavaScript consumers; written escaped.
-                    bytes.removeLast(2)
-                    raw(byte == 0xA8 ? "\\u2028" : "\\u2029")
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0xE2:
+                    out += utf8[utf8.index(at, offsetBy: 2)] == 0xA8 ? "\\u2028" : "\\u2029"
+                    length = 3
                 default:
-                    bytes.append(byte)
+                    let hex = Array("0123456789abcdef".unicodeScalars)
+                    out += "\\u00"
+                    out.unicodeScalars.append(hex[Int(byte >> 4)])
+                    out.unicodeScalars.append(hex[Int(byte & 0x0F)])
                 }
-                previous2 = previous1
-                previous1 = byte
+                runStart = utf8.index(at, offsetBy: length)
             }
-            bytes.append(0x22)
+            out += source[runStart...]
+            out += "\""
         }
     }
 }
