@@ -17,4 +17,14 @@
 // xmlFree is a global function pointer; Swift 6 rejects touching it directly as not concurrency-safe.
 static inline void fc_xml_free(void *p) { xmlFree(p); }
 
+// libxml2 prints some errors (encoding conversion failures, "I/O error : encoder error") straight to stderr
+// through its generic error channel, whatever the parse options: hostile bytes then flood the daemon's log with
+// unstructured lines. Errors are read from the parser context instead, so the channel is silenced: for the
+// calling thread and as the default of every thread that first uses libxml2 later (the setting is per thread).
+static void fc_xml_ignore_generic_error(void *context, const char *message, ...) { (void)context; (void)message; }
+static inline void fc_xml_silence_generic_errors(void) {
+    xmlThrDefSetGenericErrorFunc(NULL, fc_xml_ignore_generic_error);
+    xmlSetGenericErrorFunc(NULL, fc_xml_ignore_generic_error);
+}
+
 #endif

@@ -12,6 +12,7 @@ public enum LibXML2 {
 
     private static let setUp: Void = {
         xmlInitParser()
+        fc_xml_silence_generic_errors()
         // Never load an external entity or DTD, whatever the document or the options say: XXE and
         // network access from the parser are impossible, not merely switched off.
         xmlSetExternalEntityLoader { _, _, _ in nil }

@@ -218,4 +218,36 @@ struct HostileEndToEndTests {
         if again.status == 2 { #expect(again.stderr.contains("state database"), "\(again.stderr)") }
         #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n", "a planted state symlink was followed")
     }
+
+    /// Bytes that are invalid in a feed's declared legacy charset made libxml2 print "encoding error : input
+    /// conversion failed ..." and "I/O error : encoder error" straight to stderr, outside the log format, once
+    /// per parse attempt (found by fuzz-feed-parser). The crawler's stderr must hold log lines only.
+    @Test func libxml2PrintsNothingOfItsOwnForABadlyEncodedFeed() throws {
+        let root = TemporaryDirectory("e2e-badenc-root")
+        var feed = Array("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><rss version=\"2.0\"><channel><title>a".utf8)
+        feed += [0xFF, 0xFE, 0x80, 0x81]
+        feed += Array("b</title><item><title>x</title><link>http://a.example/1</link></item></channel></rss>".utf8)
+        try FileManager.default.createDirectory(at: root.file("badenc.localhost"), withIntermediateDirectories: true)
+        try Data(feed).write(to: root.file("badenc.localhost/feed.xml"))
+        let origin = try TestOrigin(root: root.url)
+        let work = TemporaryDirectory("e2e-badenc")
+        let config = try work.write("feedcrawler.toml", """
+        spool_dir = "\(work.path)/spool"
+        state_dir = "\(work.path)/state"
+        allowed_private_hosts = ["127.0.0.1"]
+
+        [[feeds]]
+        name = "badenc"
+        url = "\(origin.baseURL("badenc"))/feed.xml"
+        """)
+        let result = try runFeedcrawler(["fetch", "--config", config.path])
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        #expect(!result.stderr.contains("encoding error") && !result.stderr.contains("I/O error"), "\(result.stderr)")
+        // Every stderr line is a log line: timestamp first.
+        for line in result.stderr.split(separator: "\n") {
+            #expect(line.first?.isNumber == true, "not a log line: \(line)")
+        }
+        let parsed = try runFeedcrawler(["parse-feed", root.file("badenc.localhost/feed.xml").path])
+        #expect(!parsed.stderr.contains("encoding error") && !parsed.stderr.contains("I/O error"), "\(parsed.stderr)")
+    }
 }
