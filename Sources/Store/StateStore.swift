@@ -13,7 +13,7 @@
 // Threading: a final class holding a DatabasePool, safe to share across threads and tasks. Calls block
 // (fsync on commit): call from a dedicated thread or accept the short block.
 public import struct Foundation.Date
-import struct Foundation.Data
+public import struct Foundation.Data
 public import Dedup
 internal import GRDB
 public import Spool

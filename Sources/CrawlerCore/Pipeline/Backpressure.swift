@@ -2,7 +2,7 @@
 // article writing pauses. Polling continues and new URLs queue as pending in the state database; writing
 // resumes by itself once the spool drains. Logged once when it pauses and once when it resumes.
 import Foundation
-public import Logging
+import Logging
 import Spool
 
 final class Backpressure: @unchecked Sendable {
