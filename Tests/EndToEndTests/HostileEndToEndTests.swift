@@ -125,7 +125,10 @@ struct HostileEndToEndTests {
         // 1 = some feeds failed (they all should, or be refused quietly); a crash or signal would be anything else.
         #expect(result.status == 1, "exit \(result.status)\n\(result.stderr.suffix(3000))")
         let peak = try #require(maxRSS, "no peak RSS measured")
-        #expect(peak < 256 * 1024, "peak RSS \(peak) KB")
+        // Under Scripts/test-sanitizers the binary carries ASan/TSan, whose shadow memory multiplies RSS.
+        if ProcessInfo.processInfo.environment["FEEDCRAWLER_SANITIZER"] == nil {
+            #expect(peak < 256 * 1024, "peak RSS \(peak) KB")
+        }
 
         for attack in attacks {
             let found = FeedOutcome(feed: attack.name, stdout: result.stdout, stderr: result.stderr)
