@@ -59,6 +59,9 @@ public enum FeedJSON {
         /// "\n" followed by 2 * depth spaces, for the depths a feed document has (3); deeper ones are built.
         private static let indents: [String] = (0..<8).map { "\n" + String(repeating: " ", count: 2 * $0) }
 
+        /// Bytes that may need escaping: controls, `"`, `\\`, and 0xE2 (the lead byte of U+2028/U+2029).
+        private static let candidate: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }
+
         init(pretty: Bool) { self.pretty = pretty }
 
         mutating func raw(_ text: String) { out += text }
@@ -98,15 +101,17 @@ public enum FeedJSON {
             // but they break JavaScript consumers). Most strings have none and are appended whole.
             var source = text
             var escapes: [Int] = []
+            let candidate = Self.candidate
             source.withUTF8 { utf8 in
                 var index = 0
                 let count = utf8.count
                 while index < count {
                     let byte = utf8[index]
-                    if byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                        escapes.append(index)
-                    } else if byte == 0xE2, index + 2 < count, utf8[index + 1] == 0x80, utf8[index + 2] & 0xFE == 0xA8 {
-                        escapes.append(index)
+                    // One table lookup per byte; the rare candidates are then checked exactly.
+                    if candidate[Int(byte)] {
+                        if byte != 0xE2 || (index + 2 < count && utf8[index + 1] == 0x80 && utf8[index + 2] & 0xFE == 0xA8) {
+                            escapes.append(index)
+                        }
                     }
                     index += 1
                 }

@@ -26,8 +26,28 @@ enum PlainText {
 
     /// C1/double-encoding repairs when the bytes need them (rare: only text with U+0080-U+00FF), then collapse.
     private static func finish(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.contains(where: { $0 == 0xC2 || $0 == 0xC3 }) else { return collapse(bytes) }
+        guard mayNeedC1Repair(bytes) else { return collapse(bytes) }
         return mappingC1Controls(Array(bytes)).withUnsafeBufferPointer(collapse)
+    }
+
+    /// One pass deciding whether `mappingC1Controls` could change anything: a C1 control (C2 80-9F), or
+    /// U+0080-U+00FF characters with nothing above U+00FF (the double-encoding shape). Text with "»" or "é"
+    /// beside curly quotes or dashes (common) then skips the copy and the two repair passes.
+    private static func mayNeedC1Repair(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var latin1 = false, aboveLatin1 = false
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte == 0xC2 || byte == 0xC3 {
+                if byte == 0xC2, index + 1 < count, bytes[index + 1] >= 0x80, bytes[index + 1] <= 0x9F { return true }
+                latin1 = true
+            } else if byte >= 0xC4 {
+                aboveLatin1 = true
+            }
+            index += 1
+        }
+        return latin1 && !aboveLatin1
     }
 
     static func collapse(_ bytes: [UInt8]) -> String { bytes.withUnsafeBufferPointer(collapse) }
