@@ -66,6 +66,12 @@ enum InputSource: Sendable {
 
     private static func readAll(_ descriptor: Int32, name: String, maxBytes: Int) throws(InputError) -> [UInt8] {
         var bytes: [UInt8] = []
+        // A regular file's size is known: one allocation instead of ~log2(size/64 KiB) regrowths and copies
+        // (a 5 MB feed read in 64 KiB chunks spent ~5% of parse-feed in them). +1 so EOF needs no regrowth.
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 {
+            bytes.reserveCapacity(min(Int(status.st_size), maxBytes) + 1)
+        }
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
