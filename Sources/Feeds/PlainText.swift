@@ -70,6 +70,20 @@ enum PlainText {
             let count = bytes.count
             while index < count {
                 let byte = bytes[index]
+                if byte > 0x20 && byte < 0x7F {
+                    // A run of printable ASCII (a word, usually): one bounds check and a copy for the whole run
+                    // instead of the per-byte checks below (~2x fewer instructions on news text).
+                    var end = index + 1
+                    while end < count, bytes[end] > 0x20, bytes[end] < 0x7F { end += 1 }
+                    let length = end - index
+                    guard written + length + (pendingSpace ? 1 : 0) <= out.count else { break }
+                    if pendingSpace { out[written] = 0x20; written += 1; pendingSpace = false }
+                    UnsafeMutableRawPointer(out.baseAddress! + written)
+                        .copyMemory(from: bytes.baseAddress! + index, byteCount: length)
+                    written += length
+                    index = end
+                    continue
+                }
                 if byte < 0x80 {
                     index += 1
                     if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) { pendingSpace = written > 0; continue }
