@@ -37,7 +37,13 @@ enum PlainText {
         var latin1 = false, aboveLatin1 = false
         var index = 0
         let count = bytes.count
+        let raw = UnsafeRawPointer(bytes.baseAddress)
         while index < count {
+            // Eight ASCII bytes at a time (most feed text is ASCII).
+            if let raw, index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
             if byte == 0xC2 || byte == 0xC3 {
                 if byte == 0xC2, index + 1 < count, bytes[index + 1] >= 0x80, bytes[index + 1] <= 0x9F { return true }
@@ -237,6 +243,13 @@ enum PlainText {
             buffer[count] = byte
             count += 1
         }
+        /// A run of bytes in one copy; cut at the buffer's end like `append(_:)` (which never happens, see above).
+        mutating func append(run bytes: UnsafeBufferPointer<UInt8>) {
+            let length = min(bytes.count, buffer.count - count)
+            guard length > 0 else { return }
+            UnsafeMutableRawPointer(buffer.baseAddress! + count).copyMemory(from: bytes.baseAddress!, byteCount: length)
+            count += length
+        }
         mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>.SubSequence) {
             for byte in bytes { append(byte) }
         }
@@ -262,8 +275,11 @@ enum PlainText {
                 continue
             }
             guard byte == UInt8(ascii: "<"), index + 1 < count else {
-                out.append(byte)
-                index += 1
+                // Text up to the next markup character, copied as one run.
+                var end = index + 1
+                while end < count, bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
+                out.append(run: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
                 continue
             }
             let next = bytes[index + 1]
