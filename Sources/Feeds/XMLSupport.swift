@@ -172,7 +172,9 @@ extension String {
 /// absolute against the base in effect.
 func resolveFeedLink(_ raw: String?, base: String) -> String? {
     guard var raw = raw?.trimmingFeedWhitespace, !raw.isEmpty else { return nil }
-    if raw.utf8.contains(UInt8(ascii: "&")), raw.firstRange(of: "&amp;") != nil { raw = raw.replacingAll("&amp;", with: "&") }
+    // Over the contiguous UTF-8 (the generic UTF8View.contains costs ~25 instructions a byte).
+    let hasAmpersand = raw.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "&")) } ?? raw.utf8.contains(UInt8(ascii: "&"))
+    if hasAmpersand, raw.firstRange(of: "&amp;") != nil { raw = raw.replacingAll("&amp;", with: "&") }
     return URLResolver.resolve(raw, against: base)
 }
 
