@@ -14,17 +14,8 @@ struct BackpressureEndToEndTests {
         try #require(generated.status == 0, "\(generated.stderr)")
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-backpressure")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            per_host_delay = "0ms"
-            spool_max_files = 4
-            max_concurrent_transfers = 1
-            [[feeds]]
-            name = "site0"
-            url = "\(origin.baseURL("site0"))/feed.xml"
-            """)
+        let config = try writeCrawlerConfig(in: work, settings: ["spool_max_files = 4", "max_concurrent_transfers = 1"],
+                                            feeds: [TestFeed("site0", "\(origin.baseURL("site0"))/feed.xml")])
         let spool = work.file("spool")
 
         // The spool fills to its limit; the other articles wait, pending.

@@ -17,17 +17,9 @@ struct DaemonCrashTests {
         try #require(generated.status == 0, "\(generated.stderr)")
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-crash")
-        var config = """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            per_host_delay = "0ms"
-
-            """
-        for index in 0..<siteCount {
-            config += "[[feeds]]\nname = \"site\(index)\"\nurl = \"\(origin.baseURL("site\(index)"))/feed.xml\"\ninterval = \"1h\"\n\n"
-        }
-        let configURL = try work.write("feedcrawler.toml", config)
+        let configURL = try writeCrawlerConfig(in: work, feeds: (0..<siteCount).map {
+            TestFeed("site\($0)", "\(origin.baseURL("site\($0)"))/feed.xml", "interval = \"1h\"")
+        })
         let spool = work.file("spool")
         let binary = try feedcrawlerBinary()
 
@@ -44,19 +36,38 @@ struct DaemonCrashTests {
         var generator = SystemRandomNumberGenerator()
         let rounds = ProcessInfo.processInfo.environment["FEEDCRAWLER_DAEMON_KILL_ROUNDS"].flatMap(Int.init) ?? 50
         var progressSeen = Set<Int>()
+        // Kills land uniformly in 0.05 s..`window`; on a slow or loaded machine, where a short window would only
+        // ever kill the daemon before its first write, the window widens whenever two rounds make no progress.
+        var window = 1.2
+        var lastCount = 0
+        var roundsWithoutProgress = 0
         for round in 0..<rounds {
             let daemon = try startDaemon()
-            Thread.sleep(forTimeInterval: Double.random(in: 0.05...1.2, using: &generator))
+            Thread.sleep(forTimeInterval: Double.random(in: 0.05...window, using: &generator))
             kill(daemon.processIdentifier, SIGKILL)
             daemon.waitUntilExit()
 
             let listing = SpoolListing(spool)
             progressSeen.insert(listing.texts.count)
+            if listing.texts.count == lastCount {
+                roundsWithoutProgress += 1
+                if roundsWithoutProgress >= 2 { window = min(window * 1.5, 30); roundsWithoutProgress = 0 }
+            } else {
+                roundsWithoutProgress = 0
+            }
+            lastCount = listing.texts.count
             #expect(listing.strays.isEmpty, "round \(round): strays \(listing.strays)")
             #expect(listing.textsWithoutSidecar.isEmpty, "round \(round): .txt without .json")
             for name in listing.texts {
                 let text = try String(contentsOf: spool.appendingPathComponent(name), encoding: .utf8)
                 #expect(text.hasSuffix("\n") && text.contains("\n\n"), "round \(round): partial \(name)")
+            }
+            // A finished crawl cannot be interrupted any more: start a fresh one so every kill lands in a crawl.
+            if listing.texts.count == siteCount * perSite && round < rounds - 1 {
+                try? FileManager.default.removeItem(at: spool)
+                try? FileManager.default.removeItem(at: work.file("state"))
+                lastCount = 0
+                window = 1.2
             }
         }
         // Kills landed at many different points of the crawl, not all before or after it.

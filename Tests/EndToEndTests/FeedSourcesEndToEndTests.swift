@@ -72,16 +72,8 @@ struct FeedSourcesEndToEndTests {
         try #require(gzip.status == 0, "\(gzip.stderr)")
 
         let work = TemporaryDirectory("e2e-sitemap")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            per_host_delay = "0ms"
-            [[feeds]]
-            name = "sitemaps"
-            url = "\(origin.baseURL("sitemaps"))/sitemap.xml"
-            kind = "sitemap"
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("sitemaps", "\(origin.baseURL("sitemaps"))/sitemap.xml", "kind = \"sitemap\"")])
         let result = try runFeedcrawler(["fetch", "--config", config.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let listing = SpoolListing(work.file("spool"))
@@ -108,14 +100,8 @@ struct FeedSourcesEndToEndTests {
         try root.write("\(site)/berita/4/empat", articlePage(title: "Berita empat", paragraphs: paragraphs("empat")))
         let origin = try TestOrigin(root: root.url)
         let work = TemporaryDirectory("e2e-discovery")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            [[feeds]]
-            name = "portal"
-            url = "\(origin.baseURL("portal"))/"
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("portal", "\(origin.baseURL("portal"))/")])
         let result = try runFeedcrawler(["fetch", "--config", config.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("Feed autodiscovered"))
@@ -134,14 +120,8 @@ struct FeedSourcesEndToEndTests {
         let target = "\(origin.baseURL("newhome"))/feed.xml"
         let moved = "\(origin.baseURL("oldhome"))/_/redirect?code=301&to=" + (target.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         let work = TemporaryDirectory("e2e-moved")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            [[feeds]]
-            name = "moved"
-            url = "\(moved)"
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("moved", moved)])
         var logs: [String] = []
         for poll in 1...4 {
             // The feed changes between polls, as live feeds do (a 304 through a redirect says nothing about it).
@@ -169,15 +149,8 @@ struct FeedSourcesEndToEndTests {
         try #require(generated.status == 0, "\(generated.stderr)")
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-backlog")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            max_items_per_poll = 2
-            [[feeds]]
-            name = "busy"
-            url = "\(origin.baseURL("site0"))/feed.xml"
-            """)
+        let config = try writeCrawlerConfig(in: work, settings: ["max_items_per_poll = 2"], feeds: [
+            TestFeed("busy", "\(origin.baseURL("site0"))/feed.xml")])
         var written: [Int] = []
         for _ in 1...3 {
             let result = try runFeedcrawler(["fetch", "--config", config.path])
@@ -202,18 +175,9 @@ struct FeedSourcesEndToEndTests {
         }
         let origin = try TestOrigin(root: root.url)
         let work = TemporaryDirectory("e2e-robots")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            [[feeds]]
-            name = "polite"
-            url = "\(origin.baseURL("polite"))/rss.xml"
-            [[feeds]]
-            name = "optout"
-            url = "\(origin.baseURL("optout"))/rss.xml"
-            robots = false
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("polite", "\(origin.baseURL("polite"))/rss.xml"),
+            TestFeed("optout", "\(origin.baseURL("optout"))/rss.xml", "robots = false")])
         let result = try runFeedcrawler(["fetch", "--config", config.path])
         #expect(result.stderr.contains("robots_disallowed"), "\(result.stderr)")
         let sidecars = try SpoolListing(work.file("spool")).sidecars.map {
@@ -234,17 +198,9 @@ struct FeedSourcesEndToEndTests {
         let origin = try TestOrigin(root: root.url)
         let target = "\(origin.baseURL("target"))/feed.xml".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let work = TemporaryDirectory("e2e-redirects")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            [[feeds]]
-            name = "temporary"
-            url = "\(origin.baseURL("hop"))/_/redirect?code=302&to=\(target)"
-            [[feeds]]
-            name = "gone"
-            url = "\(origin.baseURL("hop"))/_/status/410"
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("temporary", "\(origin.baseURL("hop"))/_/redirect?code=302&to=\(target)"),
+            TestFeed("gone", "\(origin.baseURL("hop"))/_/status/410")])
         var logs: [String] = []
         var statuses: [Int32] = []
         for _ in 1...4 {
@@ -285,14 +241,8 @@ struct FeedSourcesEndToEndTests {
             """)
         let origin = try TestOrigin(root: root.url)
         let work = TemporaryDirectory("e2e-split")
-        let config = try work.write("feedcrawler.toml", """
-            spool_dir = "\(work.path)/spool"
-            state_dir = "\(work.path)/state"
-            allow_private_networks = true
-            [[feeds]]
-            name = "split"
-            url = "\(origin.baseURL("split"))/rss.xml"
-            """)
+        let config = try writeCrawlerConfig(in: work, feeds: [
+            TestFeed("split", "\(origin.baseURL("split"))/rss.xml")])
         let result = try runFeedcrawler(["fetch", "--config", config.path])
         #expect(result.status == 0, "\(result.stderr)")
         let listing = SpoolListing(work.file("spool"))

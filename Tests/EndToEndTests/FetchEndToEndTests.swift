@@ -20,28 +20,13 @@ func loadExpectedArticles() throws -> [String: ExpectedArticle] {
     return try JSONDecoder().decode([String: ExpectedArticle].self, from: data)
 }
 
-/// A config pointing at the demo sites on `origin`, spool and state inside `directory`.
+/// A config pointing at the demo sites on `origin`, spool and state inside `directory`; `extra` adds settings.
 func writeDemoConfig(in directory: TemporaryDirectory, origin: TestOrigin, extra: String = "") throws -> URL {
-    try directory.write("feedcrawler.toml", """
-    spool_dir = "\(directory.path)/spool"
-    state_dir = "\(directory.path)/state"
-    allow_private_networks = true
-    per_host_delay = "0ms"
-    \(extra)
-
-    [[feeds]]
-    name = "sindonews"
-    url = "\(origin.baseURL("sindonews"))/rss.xml"
-
-    [[feeds]]
-    name = "tribunnews"
-    url = "\(origin.baseURL("tribunnews"))/rss.xml"
-
-    [[feeds]]
-    name = "antaranews"
-    url = "\(origin.baseURL("antaranews"))/atom.xml"
-    kind = "atom"
-    """)
+    try writeCrawlerConfig(in: directory, settings: extra.split(separator: "\n").map(String.init), feeds: [
+        TestFeed("sindonews", "\(origin.baseURL("sindonews"))/rss.xml"),
+        TestFeed("tribunnews", "\(origin.baseURL("tribunnews"))/rss.xml"),
+        TestFeed("antaranews", "\(origin.baseURL("antaranews"))/atom.xml", "kind = \"atom\""),
+    ])
 }
 
 /// Spool entries by kind, asserting nothing else lives in the spool directory.
@@ -153,15 +138,9 @@ struct FetchEndToEndTests {
         let origin = try TestOrigin(root: sites.url)
         let expectedCount = 60
         func writeConfig(in directory: TemporaryDirectory) throws -> URL {
-            var text = """
-                spool_dir = "\(directory.path)/spool"
-                state_dir = "\(directory.path)/state"
-                allow_private_networks = true
-                per_host_delay = "0ms"
-
-                """
-            for index in 0..<3 { text += "[[feeds]]\nname = \"site\(index)\"\nurl = \"\(origin.baseURL("site\(index)"))/feed.xml\"\n\n" }
-            return try directory.write("feedcrawler.toml", text)
+            try writeCrawlerConfig(in: directory, feeds: (0..<3).map {
+                TestFeed("site\($0)", "\(origin.baseURL("site\($0)"))/feed.xml")
+            })
         }
         let work = TemporaryDirectory("e2e-kill")
         let config = try writeConfig(in: work)

@@ -158,3 +158,28 @@ public func runFeedcrawler(_ arguments: [String], environment: [String: String] 
                            currentDirectory: URL? = nil) throws -> ProcessResult {
     try runProcess(try feedcrawlerBinary(), arguments, environment: environment, currentDirectory: currentDirectory)
 }
+
+/// One `[[feeds]]` table of a test configuration; `extra` holds further `key = value` lines for it.
+public struct TestFeed: Sendable {
+    public var name: String
+    public var url: String
+    public var extra: [String]
+
+    public init(_ name: String, _ url: String, _ extra: String...) {
+        self.name = name
+        self.url = url
+        self.extra = extra
+    }
+}
+
+/// Writes `feedcrawler.toml` into `directory` for a test run: spool and state inside the directory, loopback
+/// allowed and no per-host delay (the origin is the test's own), then `settings` lines, then the feeds.
+@discardableResult
+public func writeCrawlerConfig(in directory: TemporaryDirectory, settings: [String] = [], feeds: [TestFeed]) throws -> URL {
+    var lines = ["spool_dir = \"\(directory.path)/spool\"", "state_dir = \"\(directory.path)/state\"",
+                 "allow_private_networks = true", "per_host_delay = \"0ms\""] + settings
+    for feed in feeds {
+        lines += ["", "[[feeds]]", "name = \"\(feed.name)\"", "url = \"\(feed.url)\""] + feed.extra
+    }
+    return try directory.write("feedcrawler.toml", lines.joined(separator: "\n") + "\n")
+}
