@@ -42,16 +42,14 @@ public final class Crawler: Sendable {
 
     /// Opens the state database and the spool, and finishes any delivery a crash interrupted.
     /// - Parameter fetcher: nil builds the libcurl fetcher from `config`; tests may pass their own.
-    init(config: Config, logger: Logger, fetcher: (any Fetching)? = nil) throws(CrawlerStartError) {
-        self.config = config
-        feedsByName = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.logger = logger
-        metrics = Metrics()
+    convenience init(config: Config, logger: Logger, fetcher: (any Fetching)? = nil) throws(CrawlerStartError) {
+        let store: StateStore
         do {
             store = try StateStore(directory: config.stateDir)
         } catch {
             throw CrawlerStartError(description: "cannot open the state database in \(config.stateDir): \(error)")
         }
+        let delivery: SpoolDelivery
         do {
             delivery = try SpoolDelivery(directory: config.spoolDir, ledger: store)
             let recovery = try delivery.recover()
@@ -63,39 +61,24 @@ public final class Crawler: Sendable {
         } catch {
             throw CrawlerStartError(description: "cannot use the spool directory \(config.spoolDir): \(error)")
         }
-        do {
-            let rules = try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .builtIn
-            extractor = Extractor(rules: rules)
-        } catch {
-            throw CrawlerStartError(description: "cannot load site rules: \(error)")
-        }
-        canonicalizer = URLCanonicalizer()
-        feedStateCommitter = FeedStateCommitter(store: store)
-        pollSlots = PollSlots(Self.pollConcurrency(config))
-        pollPolicy = PollPolicy(config: config)
-        backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
-                                    minFreeBytes: config.minFreeDiskBytes, logger: logger)
-        if let fetcher {
-            self.fetcher = fetcher
-        } else {
-            do { self.fetcher = try makeFetcher(FetchSettings(config: config)) } catch {
-                throw CrawlerStartError(description: "cannot start the fetcher: \(error)")
-            }
-        }
+        try self.init(config: config, logger: logger, store: store, delivery: delivery, metrics: Metrics(),
+                      fetcher: fetcher)
     }
 
     /// The same crawler with a new configuration (SIGHUP): keeps the open state database and spool (the spool
-    /// admits one writer, and reopening would race in-flight deliveries); builds a new fetcher and extractor.
-    /// Moving the spool or state directory needs a restart.
+    /// admits one writer, and reopening would race in-flight deliveries) and the metrics; builds every other
+    /// stage anew. Moving the spool or state directory needs a restart.
     func reconfigured(_ newConfig: Config) throws(CrawlerStartError) -> Crawler {
         guard newConfig.spoolDir == config.spoolDir, newConfig.stateDir == config.stateDir else {
             throw CrawlerStartError(description: "spool_dir and state_dir cannot change on reload; restart instead")
         }
-        return try Crawler(config: newConfig, logger: logger, store: store, delivery: delivery, metrics: metrics)
+        return try Crawler(config: newConfig, logger: logger, store: store, delivery: delivery, metrics: metrics,
+                           fetcher: nil)
     }
 
-    private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery,
-                 metrics: Metrics) throws(CrawlerStartError) {
+    /// Builds every stage from `config` around an open state database and spool.
+    private init(config: Config, logger: Logger, store: StateStore, delivery: SpoolDelivery, metrics: Metrics,
+                 fetcher: (any Fetching)?) throws(CrawlerStartError) {
         self.config = config
         feedsByName = Dictionary(config.feeds.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
@@ -104,9 +87,15 @@ public final class Crawler: Sendable {
         self.delivery = delivery
         do {
             extractor = Extractor(rules: try config.siteRulesDir.map { try SiteRules.load(directory: $0) } ?? .builtIn)
-            fetcher = try makeFetcher(FetchSettings(config: config))
         } catch {
-            throw CrawlerStartError(description: "cannot apply the new configuration: \(error)")
+            throw CrawlerStartError(description: "cannot load site rules: \(error)")
+        }
+        if let fetcher {
+            self.fetcher = fetcher
+        } else {
+            do { self.fetcher = try makeFetcher(FetchSettings(config: config)) } catch {
+                throw CrawlerStartError(description: "cannot start the fetcher: \(error)")
+            }
         }
         canonicalizer = URLCanonicalizer()
         feedStateCommitter = FeedStateCommitter(store: store)
