@@ -204,46 +204,13 @@ public enum DisplayDates {
                          utcOffsetSeconds: effective)
     }
 
-    /// Seconds since 1970-01-01T00:00 for a proleptic Gregorian civil time (Howard Hinnant's days_from_civil).
+    /// Seconds since 1970-01-01T00:00 for a proleptic Gregorian civil time.
     static func civilSeconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = month
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146097 + dayOfEra - 719468
-        return days * 86400 + hour * 3600 + minute * 60 + second
+        Int(DateParser.days(fromCivil: year, month, day)) * 86400 + hour * 3600 + minute * 60 + second
     }
 
     /// RFC 3339 with the stated offset, e.g. "2022-07-30T08:06:00+07:00" ("Z" when the offset is 0 or unknown).
     public static func rfc3339(_ zoned: ZonedDate) -> String {
-        let offset = zoned.utcOffsetSeconds ?? 0
-        let local = Int(zoned.date.timeIntervalSince1970.rounded(.down)) + offset
-        var days = local >= 0 ? local / 86400 : (local - 86399) / 86400
-        let secondsOfDay = local - days * 86400
-        // civil_from_days
-        days += 719468
-        let era = (days >= 0 ? days : days - 146096) / 146097
-        let dayOfEra = days - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int = 2) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        var result = "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(secondsOfDay / 3600)):\(pad(secondsOfDay % 3600 / 60)):\(pad(secondsOfDay % 60))"
-        if offset == 0 {
-            result += "Z"
-        } else {
-            let sign = offset > 0 ? "+" : "-"
-            let magnitude = abs(offset)
-            result += "\(sign)\(pad(magnitude / 3600)):\(pad(magnitude % 3600 / 60))"
-        }
-        return result
+        DateParser.rfc3339(zoned.date, utcOffsetSeconds: zoned.utcOffsetSeconds ?? 0)
     }
 }
