@@ -44,7 +44,8 @@ public struct CrawlerDaemon: Service {
         notifier.ready()
         logger.notice("Daemon started.", metadata: ["feeds": "\(initialConfig.feeds.count)", "config": "\(configPath)"])
 
-        let crawlerBox = CrawlerBox(crawler)
+        // The crawler in use; SIGHUP swaps it for one built from the new config.
+        let crawlerBox = LockedValue(crawler)
         if let listen = initialConfig.metricsListen {
             do {
                 let server = try MetricsServer(listen: listen, metrics: crawler.metrics)
@@ -64,7 +65,7 @@ public struct CrawlerDaemon: Service {
             var lastMetrics = ContinuousClock.now - .seconds(3600)
             var lastMaintenance = ContinuousClock.now - .seconds(2 * 86_400)  // due at start
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let crawler = crawlerBox.current
+                let crawler = crawlerBox.withLock { $0 }
                 for feed in await schedule.takeDue(now: Date()) {
                     group.addTask {
                         let report = await crawler.refresh(feed)
@@ -124,15 +125,15 @@ public struct CrawlerDaemon: Service {
             + "\(await schedule.inFlightCount) polling"
     }
 
-    private func watchReloads(_ hangups: UnixSignalsSequence, crawlerBox: CrawlerBox, schedule: Schedule) async {
+    private func watchReloads(_ hangups: UnixSignalsSequence, crawlerBox: LockedValue<Crawler>, schedule: Schedule) async {
         await withTaskCancellationHandler {
             for await _ in hangups.cancelOnGracefulShutdown() {
                 notifier.reloading()
                 switch reload(configPath) {
                 case .success(let config):
                     do {
-                        let crawler = try crawlerBox.current.reconfigured(config)
-                        crawlerBox.replace(crawler)
+                        let crawler = try crawlerBox.withLock { $0 }.reconfigured(config)
+                        crawlerBox.withLock { $0 = crawler }
                         await schedule.update(feeds: config.feeds, policy: PollPolicy(config: config))
                         logger.notice("Configuration reloaded.", metadata: ["feeds": "\(config.feeds.count)"])
                     } catch {
@@ -146,15 +147,6 @@ public struct CrawlerDaemon: Service {
             }
         } onCancel: {}
     }
-}
-
-/// The crawler in use; SIGHUP swaps it for one built from the new config.
-final class CrawlerBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var crawler: Crawler
-    init(_ crawler: Crawler) { self.crawler = crawler }
-    var current: Crawler { lock.withLock { crawler } }
-    func replace(_ new: Crawler) { lock.withLock { crawler = new } }
 }
 
 /// When each feed is next due: the due times `Crawler.refresh` computes (PollPolicy) and persists, loaded at
