@@ -424,13 +424,18 @@ public final class StateStore: Sendable {
 
     /// Articles written since midnight of `now`'s day in the given zone (seconds east of UTC; 25200 = WIB).
     public func articlesToday(now: Date = Date(), utcOffsetSeconds: Int = 0) throws(StateStoreError) -> Int {
-        let local = Int(now.timeIntervalSince1970.rounded(.down)) + utcOffsetSeconds
-        let midnightLocal = local - ((local % 86_400) + 86_400) % 86_400
-        let since = Date(timeIntervalSince1970: Double(midnightLocal - utcOffsetSeconds))
+        let since = Self.startOfDay(now, utcOffsetSeconds: utcOffsetSeconds)
         return try read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM articles WHERE written_at >= ?",
                              arguments: [since.timeIntervalSince1970]) ?? 0
         }
+    }
+
+    /// Midnight of `now`'s day in the zone `utcOffsetSeconds` east of UTC, as an instant.
+    public static func startOfDay(_ now: Date, utcOffsetSeconds: Int) -> Date {
+        let local = Int(now.timeIntervalSince1970.rounded(.down)) + utcOffsetSeconds
+        let midnightLocal = local - ((local % 86_400) + 86_400) % 86_400
+        return Date(timeIntervalSince1970: Double(midnightLocal - utcOffsetSeconds))
     }
 
     /// Forgets articles and GUIDs first seen before `cutoff` (the dedup window, default 30 days). Articles

@@ -40,9 +40,7 @@ public struct StatusReport: Sendable {
     /// as stuck or dead (its main loop ticks every second).
     public static func load(config: Config, staleAfterSeconds: Int = 30, now: Date = Date()) throws -> StatusReport {
         let store = try StateStore(directory: config.stateDir)
-        let offset = TimeZone.current.secondsFromGMT(for: now)
-        let localMidnight = Date(timeIntervalSince1970:
-            (floor((now.timeIntervalSince1970 + Double(offset)) / 86_400) * 86_400) - Double(offset))
+        let localMidnight = StateStore.startOfDay(now, utcOffsetSeconds: TimeZone.current.secondsFromGMT(for: now))
         let today = try store.writtenCountByFeed(since: localMidnight)
         let states = Dictionary(try store.feedStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var names = config.feeds.map(\.name)
