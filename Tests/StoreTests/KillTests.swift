@@ -31,7 +31,7 @@ private func backlogDocument(n: Int, key: Int64) -> SpoolDocument {
         _ = try delivery.recover()
         _ = try store.enqueue((1...backlogSize).map { newArticle($0) })
         // Tell the parent that recovery and enqueuing are over and delivery starts now.
-        FileManager.default.createFile(atPath: root + "/ready", contents: Data())
+        _ = FileManager.default.createFile(atPath: root + "/ready", contents: Data())
         while true {
             // Batches of 1-6: small ones fsync each file, larger ones sync the filesystem once.
             let pending = try store.pendingArticles(limit: Int.random(in: 1...6))
