@@ -292,26 +292,27 @@ import CrawlerModel
         #expect(ConfigLoader.resolvePath(option: nil, environment: [:]) == "/etc/feedcrawler/feedcrawler.toml")
     }
 
-    @Test func lineIndexFollowsTablesAndArrays() {
-        let index = TOMLLineIndex(text: """
-            a = 1
-            [[feeds]]
-            name = "x" # comment with = sign
-            [[feeds]]
+    @Test func problemsInTablesOfAnyShapeCarryTheKeysLine() throws {
+        let errors = #expect(throws: ConfigErrors.self) {
+            try ConfigLoader.parse(text: """
+                max_redirects = 1 # comment with = sign
+                [[feeds]]
+                name = "x"
+                url = "http://example.com/"
+                [[feeds]]
 
-            "quoted key" = 2
-            [server]
-            port = 3
-            """)
-        #expect(index.line(of: "a") == 1)
-        #expect(index.line(of: "feeds") == 2)
-        #expect(index.line(of: "feeds[0]") == 2)
-        #expect(index.line(of: "feeds[0].name") == 3)
-        #expect(index.line(of: "feeds[1]") == 4)
-        #expect(index.line(of: "feeds[1].quoted key") == 6)
-        #expect(index.line(of: "feeds[1].url") == 4)
-        #expect(index.line(of: "server.port") == 8)
-        #expect(index.line(of: "nothing") == nil)
+                "quoted key" = 2
+                url = "http://example.com/2"
+                [server]
+                port = 3
+                """, file: "shapes.toml")
+        }
+        let problems = errors?.problems.map { "\($0.line ?? 0): \($0.message)" } ?? []
+        #expect(problems == [
+            "5: [[feeds]] entry without a name",
+            "7: unknown key \"quoted key\"",
+            "9: unknown key \"server\"",
+        ])
     }
 
     /// The shipped config documents every key the loader accepts, each under a comment, so a new key cannot

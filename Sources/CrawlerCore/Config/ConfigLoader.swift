@@ -1,12 +1,11 @@
-// Loads a feedcrawler TOML config into the immutable `Config` value. TOMLKit checks the syntax; this file
-// checks everything else (unknown keys, types, units, ranges, cross-key rules) and collects EVERY problem
+// Loads a feedcrawler TOML config into the immutable `Config` value. TOMLParser checks the syntax and
+// records each key's line; this file checks everything else (unknown keys, types, units, ranges, cross-key rules) and collects EVERY problem
 // with its line number before giving up, so `check-config` shows the whole list at once.
 //
 // Relative paths (`spool_dir`, `state_dir`, `site_rules_dir`) are kept as written and therefore resolve
 // against the process's current directory when used; under systemd that is `/`, so the shipped config uses
 // absolute paths. A config file is small: files above `maxFileBytes` are refused rather than parsed.
 import Glibc
-import TOMLKit
 import CrawlerModel
 import Extract
 
@@ -51,14 +50,11 @@ public enum ConfigLoader {
     public static func parse(text: String, file: String, checkEnvironment: Bool = false) throws(ConfigErrors) -> Config {
         let root: TOMLTable
         do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let line = error.source.begin.line > 0 ? error.source.begin.line : nil
-            throw ConfigErrors(problems: [ConfigProblem(file: file, line: line, message: "TOML syntax error: \(error.description)")])
+            root = try TOMLParser.parse(text)
         } catch {
-            throw ConfigErrors(problems: [ConfigProblem(file: file, line: nil, message: "TOML syntax error: \(error)")])
+            throw ConfigErrors(problems: [ConfigProblem(file: file, line: error.line, message: "TOML syntax error: \(error.reason)")])
         }
-        var validator = Validator(file: file, lines: TOMLLineIndex(text: text))
+        var validator = Validator(file: file)
         let config = validator.config(from: root)
         if checkEnvironment { validator.checkEnvironment(config) }
         guard validator.problems.isEmpty else {
@@ -167,22 +163,28 @@ enum ConfigLimits {
 
 private struct Validator {
     let file: String
-    let lines: TOMLLineIndex
     var problems: [ConfigProblem] = []
+    /// Lines of the top-level keys, for problems that are not about one value.
+    private var top = Scope(table: TOMLTable(line: nil, origin: .root))
 
-    init(file: String, lines: TOMLLineIndex) {
+    init(file: String) {
         self.file = file
-        self.lines = lines
     }
 
-    mutating func report(_ path: String, _ message: String) {
-        problems.append(ConfigProblem(file: file, line: lines.line(of: path), message: message))
+    mutating func report(_ line: Int?, _ message: String) {
+        problems.append(ConfigProblem(file: file, line: line, message: message))
+    }
+
+    /// A problem with the top-level key `key`, reported at its line.
+    mutating func report(_ key: String, _ message: String) {
+        report(top.line(key), message)
     }
 
     mutating func config(from root: TOMLTable) -> Config {
         var config = Config()
-        checkUnknownKeys(root, prefix: "", known: topLevelKeys)
-        let top = Scope(table: root, prefix: "")
+        checkUnknownKeys(root, known: topLevelKeys)
+        let top = Scope(table: root)
+        self.top = top
 
         if let value = nonEmptyString(top, "spool_dir") { config.spoolDir = value }
         if let value = nonEmptyString(top, "state_dir") { config.stateDir = value }
@@ -354,34 +356,33 @@ private struct Validator {
             return []
         }
         guard let array = value.array else {
-            report("feeds", "feeds: expected an array of tables ([[feeds]]), got \(value.type)")
+            report("feeds", "feeds: expected an array of tables ([[feeds]]), got \(value.typeDescription)")
             return []
         }
         var result: [FeedConfig] = []
         var firstLineOfName: [String: Int] = [:]
         for index in 0..<array.count {
-            let prefix = "feeds[\(index)]"
             guard let table = array[index].table else {
-                report(prefix, "feeds: element \(index + 1) is a \(array[index].type), expected a table")
+                report("feeds", "feeds: element \(index + 1) is \(array[index].typeDescription), expected a table")
                 continue
             }
-            checkUnknownKeys(table, prefix: prefix, known: feedKeys)
-            let scope = Scope(table: table, prefix: prefix)
+            checkUnknownKeys(table, known: feedKeys)
+            let scope = Scope(table: table)
             var feedIsValid = true
             let name = nonEmptyString(scope, "name")
             if let name {
                 if !name.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || "._-".contains($0) }) {
-                    report("\(prefix).name",
+                    report(scope.line("name"),
                            "name: \(configQuoted(name)) may only contain ASCII letters, digits, '.', '_' and '-' (it appears in logs and spool metadata)")
                     feedIsValid = false
                 } else if let firstLine = firstLineOfName[name] {
-                    report("\(prefix).name", "name: duplicate feed name \(configQuoted(name)) (first used on line \(firstLine))")
+                    report(scope.line("name"), "name: duplicate feed name \(configQuoted(name)) (first used on line \(firstLine))")
                     feedIsValid = false
                 } else {
-                    firstLineOfName[name] = lines.line(of: "\(prefix).name") ?? 0
+                    firstLineOfName[name] = scope.line("name") ?? 0
                 }
             } else if !scope.has("name") {
-                report(prefix, "[[feeds]] entry without a name")
+                report(table.line, "[[feeds]] entry without a name")
                 feedIsValid = false
             } else {
                 feedIsValid = false
@@ -390,13 +391,13 @@ private struct Validator {
             var url: String?
             if let text = nonEmptyString(scope, "url") {
                 if let problem = ConfigLoader.feedURLProblem(text) {
-                    report("\(prefix).url", "url: \(configQuoted(text)) \(problem)")
+                    report(scope.line("url"), "url: \(configQuoted(text)) \(problem)")
                     feedIsValid = false
                 } else {
                     url = text
                 }
             } else {
-                if !scope.has("url") { report(prefix, "[[feeds]] entry \(name.map(configQuoted) ?? "") without a url") }
+                if !scope.has("url") { report(table.line, "[[feeds]] entry \(name.map(configQuoted) ?? "") without a url") }
                 feedIsValid = false
             }
 
@@ -405,7 +406,7 @@ private struct Validator {
                 if (config.minIntervalSeconds...max(config.minIntervalSeconds, config.maxIntervalSeconds)).contains(interval) {
                     feed.intervalSeconds = interval
                 } else {
-                    report("\(prefix).interval",
+                    report(scope.line("interval"),
                            "interval: \(ConfigDuration.format(seconds: interval)) is outside min_interval..max_interval (\(ConfigDuration.format(seconds: config.minIntervalSeconds))..\(ConfigDuration.format(seconds: config.maxIntervalSeconds)))")
                 }
             }
@@ -413,15 +414,15 @@ private struct Validator {
                 if let kind = FeedKind(rawValue: text.lowercased()) {
                     feed.kind = kind
                 } else {
-                    report("\(prefix).kind",
+                    report(scope.line("kind"),
                            "kind: \(configQuoted(text)) is not one of \(FeedKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
             }
             if let pattern = nonEmptyString(scope, "link_pattern") {
                 if feed.kind != .html && feed.kind != .auto {
-                    report("\(prefix).link_pattern", "link_pattern: only applies to kind = \"html\" (or \"auto\")")
+                    report(scope.line("link_pattern"), "link_pattern: only applies to kind = \"html\" (or \"auto\")")
                 } else if (try? Regex(pattern)) == nil {
-                    report("\(prefix).link_pattern", "link_pattern: \(configQuoted(pattern)) is not a valid regular expression")
+                    report(scope.line("link_pattern"), "link_pattern: \(configQuoted(pattern)) is not a valid regular expression")
                 } else {
                     feed.linkPattern = pattern
                 }
@@ -439,60 +440,59 @@ private struct Validator {
 
     // MARK: Typed readers
 
-    /// A table plus the path of its keys (`""` for the root, `feeds[2]` for a feed).
+    /// The table whose keys are being read (the root, or one `[[feeds]]` table).
     struct Scope {
         let table: TOMLTable
-        let prefix: String
 
-        func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+        /// The line of `key`, else of the table's header (nil for the root).
+        func line(_ key: String) -> Int? { table.line(of: key) ?? table.line }
         func has(_ key: String) -> Bool { table[key] != nil }
     }
 
-    mutating func checkUnknownKeys(_ table: TOMLTable, prefix: String, known: [String]) {
+    mutating func checkUnknownKeys(_ table: TOMLTable, known: [String]) {
         for key in table.keys where !known.contains(key) {
-            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
             var message = "unknown key \(configQuoted(key))"
             if let suggestion = known.min(by: { editDistance($0, key) < editDistance($1, key) }),
                editDistance(suggestion, key) <= max(2, key.count / 3) {
                 message += " (did you mean \(configQuoted(suggestion))?)"
             }
-            report(path, message)
+            report(table.line(of: key), message)
         }
     }
 
     mutating func typed<T>(_ scope: Scope, _ key: String, _ expected: String,
-                           _ extract: (any TOMLValueConvertible) -> T?) -> T? {
+                           _ extract: (TOMLValue) -> T?) -> T? {
         guard let value = scope.table[key] else { return nil }
         if let typedValue = extract(value) { return typedValue }
-        report(scope.path(key), "\(key): expected \(expected), got \(Self.describe(value))")
+        report(scope.line(key), "\(key): expected \(expected), got \(value.typeDescription)")
         return nil
     }
 
     mutating func string(_ scope: Scope, _ key: String) -> String? {
-        typed(scope, key, "a string", { $0.type == .string ? $0.string : nil })
+        typed(scope, key, "a string", \.string)
     }
 
     mutating func nonEmptyString(_ scope: Scope, _ key: String) -> String? {
         guard let value = string(scope, key) else { return nil }
         if value.configTrimmed().isEmpty {
-            report(scope.path(key), "\(key): must not be empty")
+            report(scope.line(key), "\(key): must not be empty")
             return nil
         }
         return value
     }
 
     mutating func bool(_ scope: Scope, _ key: String) -> Bool? {
-        typed(scope, key, "true or false", { $0.type == .bool ? $0.bool : nil })
+        typed(scope, key, "true or false", \.boolean)
     }
 
     mutating func stringArray(_ scope: Scope, _ key: String) -> [String]? {
-        guard let array = typed(scope, key, "an array of strings", { $0.type == .array ? $0.array : nil }) else {
+        guard let array = typed(scope, key, "an array of strings", \.array) else {
             return nil
         }
         var strings: [String] = []
         for index in 0..<array.count {
-            guard array[index].type == .string, let value = array[index].string else {
-                report(scope.path(key), "\(key): element \(index + 1) is \(Self.describe(array[index])), expected a string")
+            guard let value = array[index].string else {
+                report(scope.line(key), "\(key): element \(index + 1) is \(array[index].typeDescription), expected a string")
                 return nil
             }
             strings.append(value)
@@ -501,9 +501,9 @@ private struct Validator {
     }
 
     mutating func integer(_ scope: Scope, _ key: String, range: ClosedRange<Int>) -> Int? {
-        guard let value = typed(scope, key, "an integer", { $0.type == .int ? $0.int : nil }) else { return nil }
+        guard let value = typed(scope, key, "an integer", \.integer) else { return nil }
         guard range.contains(value) else {
-            report(scope.path(key), "\(key): \(value) is out of range (\(range.lowerBound) to \(range.upperBound))")
+            report(scope.line(key), "\(key): \(value) is out of range (\(range.lowerBound) to \(range.upperBound))")
             return nil
         }
         return value
@@ -513,20 +513,20 @@ private struct Validator {
     mutating func byteSize(_ scope: Scope, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let value = scope.table[key] else { return nil }
         let bytes: Int
-        if value.type == .int, let number = value.int {
+        if let number = value.integer {
             bytes = number
-        } else if value.type == .string, let text = value.string {
+        } else if let text = value.string {
             guard let parsed = ConfigByteSize.bytes(text) else {
-                report(scope.path(key), "\(key): \(configQuoted(text)) is not a size (use bytes or a unit: KB, MB, GB, KiB, MiB, GiB — e.g. \"10MB\")")
+                report(scope.line(key), "\(key): \(configQuoted(text)) is not a size (use bytes or a unit: KB, MB, GB, KiB, MiB, GiB — e.g. \"10MB\")")
                 return nil
             }
             bytes = parsed
         } else {
-            report(scope.path(key), "\(key): expected a size in bytes or a string like \"10MB\", got \(Self.describe(value))")
+            report(scope.line(key), "\(key): expected a size in bytes or a string like \"10MB\", got \(value.typeDescription)")
             return nil
         }
         guard range.contains(bytes) else {
-            report(scope.path(key), "\(key): \(bytes) bytes is out of range (\(range.lowerBound) to \(range.upperBound))")
+            report(scope.line(key), "\(key): \(bytes) bytes is out of range (\(range.lowerBound) to \(range.upperBound))")
             return nil
         }
         return bytes
@@ -536,15 +536,15 @@ private struct Validator {
     mutating func seconds(_ scope: Scope, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = durationText(scope, key) else { return nil }
         guard let value = ConfigDuration.milliseconds(text) else {
-            report(scope.path(key), "\(key): \(configQuoted(text)) is not a duration (a number with a unit: s, m, h, d — e.g. \"10m\")")
+            report(scope.line(key), "\(key): \(configQuoted(text)) is not a duration (a number with a unit: s, m, h, d — e.g. \"10m\")")
             return nil
         }
         guard value % 1_000 == 0 else {
-            report(scope.path(key), "\(key): \(configQuoted(text)) must be a whole number of seconds")
+            report(scope.line(key), "\(key): \(configQuoted(text)) must be a whole number of seconds")
             return nil
         }
         guard range.contains(value / 1_000) else {
-            report(scope.path(key), "\(key): \(configQuoted(text)) is out of range (\(ConfigDuration.format(seconds: range.lowerBound)) to \(ConfigDuration.format(seconds: range.upperBound)))")
+            report(scope.line(key), "\(key): \(configQuoted(text)) is out of range (\(ConfigDuration.format(seconds: range.lowerBound)) to \(ConfigDuration.format(seconds: range.upperBound)))")
             return nil
         }
         return value / 1_000
@@ -554,11 +554,11 @@ private struct Validator {
     mutating func milliseconds(_ scope: Scope, _ key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = durationText(scope, key) else { return nil }
         guard let value = ConfigDuration.milliseconds(text) else {
-            report(scope.path(key), "\(key): \(configQuoted(text)) is not a duration (a number with a unit: ms, s, m — e.g. \"250ms\")")
+            report(scope.line(key), "\(key): \(configQuoted(text)) is not a duration (a number with a unit: ms, s, m — e.g. \"250ms\")")
             return nil
         }
         guard range.contains(value) else {
-            report(scope.path(key), "\(key): \(configQuoted(text)) is out of range (\(ConfigDuration.format(milliseconds: range.lowerBound)) to \(ConfigDuration.format(milliseconds: range.upperBound)))")
+            report(scope.line(key), "\(key): \(configQuoted(text)) is out of range (\(ConfigDuration.format(milliseconds: range.lowerBound)) to \(ConfigDuration.format(milliseconds: range.upperBound)))")
             return nil
         }
         return value
@@ -567,20 +567,13 @@ private struct Validator {
     /// Durations are strings with a unit; a bare number gets a message that says so.
     mutating func durationText(_ scope: Scope, _ key: String) -> String? {
         guard let value = scope.table[key] else { return nil }
-        if value.type == .string, let text = value.string { return text }
-        if value.type == .int, let number = value.int {
-            report(scope.path(key), "\(key): \(number) has no unit; write a duration string such as \"\(number)s\"")
+        if let text = value.string { return text }
+        if let number = value.integer {
+            report(scope.line(key), "\(key): \(number) has no unit; write a duration string such as \"\(number)s\"")
         } else {
-            report(scope.path(key), "\(key): expected a duration string such as \"10m\", got \(Self.describe(value))")
+            report(scope.line(key), "\(key): expected a duration string such as \"10m\", got \(value.typeDescription)")
         }
         return nil
-    }
-
-    static func describe(_ value: any TOMLValueConvertible) -> String {
-        switch value.type {
-        case .int, .array: return "an \(value.type)"
-        default: return "a \(value.type)"
-        }
     }
 }
 
