@@ -122,8 +122,10 @@ private struct Parser {
         if isArray {
             let element = TOMLTable(line: headerLine, origin: .header)
             if let position = table.position(of: name) {
-                let entry = table.entries[position]
-                guard entry.isArrayOfTables else {
+                // No copy of the entry may be alive during the append: it would share the array's storage
+                // and make the append copy every element (quadratic over thousands of [[feeds]]).
+                guard table.entries[position].isArrayOfTables else {
+                    let entry = table.entries[position]
                     throw error("\(shown): \(Self.dotted(path)) is already \(entry.value.typeDescription) (line \(entry.line)), not an array of tables")
                 }
                 table.appendToArrayOfTables(at: position, element)
