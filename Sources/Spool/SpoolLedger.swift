@@ -1,6 +1,8 @@
 // What the spool needs from the state store, as a protocol so Spool stays free of GRDB. StateStore (target
-// Store) conforms. Every method is one durable transaction: when it returns, the change survives a crash
-// (and, with synchronous=FULL, a power loss) — the delivery protocol relies on that ordering.
+// Store) conforms. Every method is one transaction: when it returns, the change survives a crash of the
+// process. beginWriting and raiseSpoolSequence also survive a power loss (fsynced before they return): files are
+// renamed into the spool only after them. finishWriting need not: a lost confirmation leaves the article
+// `writing`, which recover() completes.
 
 /// An article to be claimed for the spool.
 public struct SpoolClaim: Sendable, Hashable {
