@@ -53,6 +53,7 @@ public final class SpoolDelivery: Sendable {
     private let ledger: any SpoolLedger
     private let lock = NSLock()
     private let groupCommit = GroupCommit()
+    private let batcher = BatchingThread()
 
     /// Steps of one delivery, for tests that simulate a crash after a given step.
     enum Step: Int, Comparable {
@@ -78,6 +79,13 @@ public final class SpoolDelivery: Sendable {
     /// batch, sharing its fsyncs and transactions. One caller alone still gets a batch of one at once.
     public func deliver(_ document: SpoolDocument) -> SpoolDeliveryOutcome {
         groupCommit.submit(document) { batch in self.deliver(batch, stoppingAfter: nil) }
+    }
+
+    /// Delivers one document without holding a thread while it waits: documents from every task queue up and
+    /// one dedicated thread writes them in batches (up to GroupCommit.maxBatch), so while one batch syncs the
+    /// next one grows, and its fsyncs are shared by all its documents. The cooperative pool never blocks.
+    public func deliver(_ document: SpoolDocument) async -> SpoolDeliveryOutcome {
+        await batcher.submit(document) { batch in self.deliver(batch, stoppingAfter: nil) }
     }
 
     /// Delivers a batch; one outcome per document, in order. Files appear in the spool in the batch's order.
@@ -305,5 +313,49 @@ final class GroupCommit: @unchecked Sendable {
             condition.broadcast()
         }
         return ticket.outcome!
+    }
+}
+
+/// Group commit for async callers: submit() parks the caller's continuation (no thread waits); a thread started
+/// when work arrives delivers everything queued, batch after batch, and exits when the queue is empty (so
+/// nothing outlives the delivery it serves).
+/// @unchecked Sendable: all mutable state is guarded by `condition`.
+final class BatchingThread: @unchecked Sendable {
+    private typealias Entry = (document: SpoolDocument, continuation: CheckedContinuation<SpoolDeliveryOutcome, Never>)
+
+    private let condition = NSCondition()
+    private var queue: [Entry] = []
+    private var running = false
+
+    func submit(_ document: SpoolDocument,
+                deliver: @escaping @Sendable ([SpoolDocument]) -> [SpoolDeliveryOutcome]) async -> SpoolDeliveryOutcome {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            queue.append((document, continuation))
+            let start = !running
+            running = true
+            condition.unlock()
+            if start {
+                let thread = Thread { self.drain(deliver) }
+                thread.name = "feedcrawler.spool"
+                thread.start()
+            }
+        }
+    }
+
+    private func drain(_ deliver: ([SpoolDocument]) -> [SpoolDeliveryOutcome]) {
+        while true {
+            condition.lock()
+            guard !queue.isEmpty else {
+                running = false
+                condition.unlock()
+                return
+            }
+            let batch = Array(queue.prefix(GroupCommit.maxBatch))
+            queue.removeFirst(batch.count)
+            condition.unlock()
+            let outcomes = deliver(batch.map(\.document))
+            for (entry, outcome) in zip(batch, outcomes) { entry.continuation.resume(returning: outcome) }
+        }
     }
 }

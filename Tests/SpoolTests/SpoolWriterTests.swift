@@ -176,6 +176,38 @@ func mode(_ path: String) -> UInt32 {
         #expect(try delivery.writer.spooledArticleCount() == count)
         #expect(try delivery.writer.temporaryFileNames().isEmpty)
     }
+
+    /// The async path: tasks park while one spool thread writes their documents in batches; every document is
+    /// written exactly once, under its own sequence number, and the thread leaves nothing behind.
+    @Test func concurrentAsyncDeliveriesAreAllWrittenOnce() async throws {
+        let root = TemporaryDirectory("spool")
+        let ledger = MemoryLedger()
+        let count = 150
+        for key in 1...count { ledger.add(Int64(key)) }
+        let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+        let outcomes = await withTaskGroup(of: (Int, SpoolDeliveryOutcome).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let id = String(repeating: "0", count: 13) + String(format: "%03x", index + 1)
+                    return (index, await delivery.deliver(document(key: Int64(index + 1), id: id)))
+                }
+            }
+            var collected: [Int: SpoolDeliveryOutcome] = [:]
+            for await (index, outcome) in group { collected[index] = outcome }
+            return collected
+        }
+        var sequences: [Int] = []
+        for index in 0..<count {
+            guard case .written(let name) = outcomes[index] else {
+                Issue.record("article \(index + 1): \(String(describing: outcomes[index]))")
+                continue
+            }
+            sequences.append(name.sequence)
+        }
+        #expect(sequences.sorted() == Array(0..<count))
+        #expect(try delivery.writer.spooledArticleCount() == count)
+        #expect(try delivery.writer.temporaryFileNames().isEmpty)
+    }
 }
 
 final class OutcomeBox: @unchecked Sendable {

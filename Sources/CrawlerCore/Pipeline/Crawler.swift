@@ -514,8 +514,7 @@ public final class Crawler: Sendable {
                                    canonicalURL: canonical, feed: record.feed, site: URL(string: page.finalURL)?.host,
                                    fetchedAt: Date(), extractorVersion: Extractor.version)
         let document = SpoolDocument(articleKey: record.key, text: article.spoolText, sidecar: sidecar)
-        let delivery = self.delivery
-        switch await BlockingWork.run({ delivery.deliver(document) }) {
+        switch await delivery.deliver(document) {
         case .written(let name):
             backpressure.noteWritten()
             metrics.increment("feedcrawler_articles_written_total")
