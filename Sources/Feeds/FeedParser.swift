@@ -215,6 +215,12 @@ public enum FeedParser {
         } else {
             decoded = try FeedEncoding.prepareXML(bytes, from: start, httpCharset: charset, wasWide: wasWide)
         }
+        // Well-formed UTF-8 RSS (most feeds) is read from parser events without building a tree; anything the
+        // streamed path cannot read exactly as the tree path would comes back nil and takes the tree path below.
+        if options.allowsStreaming, decoded.encoding == "UTF-8", RSSStream.rootLooksLikeRSS(decoded.bytes),
+           let feed = RSSStream.parse(decoded.bytes, feedURL: url, dates: FeedDates(options)) {
+            return .feed(feed)
+        }
         let document: Document
         do {
             // Strict first: most feeds are well-formed and need nothing else. A feed that is not gets its entity
@@ -309,6 +315,9 @@ public struct FeedParseOptions: Sendable, Equatable {
     /// A gzip body (e.g. sitemap.xml.gz) may inflate to at most this many bytes (default 64 MiB; the sitemap
     /// protocol allows 50 MB uncompressed). A gzip bomb stops here with `too_large`.
     public var maxDecompressedBytes: Int
+    /// RSS may be read from parser events instead of a tree (RSSStream). Off only in tests that check both paths
+    /// give the same feed.
+    var allowsStreaming = true
 
     public init(linkPattern: String? = nil, notBefore: Date? = nil, maxItems: Int? = nil, rejectHomepageLinks: Bool = true,
                 maxDecompressedBytes: Int = 64 << 20, zonelessDateOffsetSeconds: Int = 0) {

@@ -11,11 +11,14 @@ enum PlainText {
     /// <script>/<style> contents and comments dropped, entities decoded, whitespace collapsed, NFC.
     static func fromHTML(_ html: String) -> String {
         var source = html
-        return source.withUTF8 { bytes in
-            // Fast path: nothing to strip or decode.
-            if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return finish(bytes) }
-            return strip(bytes).withUnsafeBufferPointer(finish)
-        }
+        return source.withUTF8(fromHTML(utf8:))
+    }
+
+    /// `fromHTML` over valid UTF-8 bytes (the streamed RSS path has bytes, not Strings).
+    static func fromHTML(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Fast path: nothing to strip or decode.
+        if !bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) { return finish(bytes) }
+        return strip(bytes).withUnsafeBufferPointer(finish)
     }
 
     /// Text that is plain already (Atom `type="text"`, JSON Feed `content_text`): only whitespace collapsed.
@@ -23,6 +26,9 @@ enum PlainText {
         var source = text
         return source.withUTF8(finish)
     }
+
+    /// `fromText` over valid UTF-8 bytes.
+    static func fromText(utf8 bytes: UnsafeBufferPointer<UInt8>) -> String { finish(bytes) }
 
     /// C1/double-encoding repairs when the bytes need them (rare: only text with U+0080-U+00FF), then collapse.
     private static func finish(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

@@ -19,7 +19,7 @@ enum RSSParser {
         return feed
     }
 
-    private static func readChannel(_ channel: Node, base: String, into feed: inout ParsedFeed) {
+    static func readChannel<Element: FeedElement>(_ channel: Element, base: String, into feed: inout ParsedFeed) {
         var atomAlternate: String?, dcTitle: String?
         var hints = RefreshHints()
         channel.forEachElementChild { node in
@@ -49,14 +49,14 @@ enum RSSParser {
         }
     }
 
-    static func isAlternate(_ link: Node) -> Bool {
+    static func isAlternate(_ link: some FeedElement) -> Bool {
         guard let rel = link.attribute("rel")?.trimmingFeedWhitespace.lowercased(), !rel.isEmpty else { return true }
         return rel == "alternate"
     }
 
     /// Reads one <item>. Field priorities follow feedparser where it is sensible: the core RSS element first,
     /// then Dublin Core, then Atom and Media RSS.
-    static func parseItem(_ item: Node, base: String, dates: FeedDates) -> FeedItem {
+    static func parseItem<Element: FeedElement>(_ item: Element, base: String, dates: FeedDates) -> FeedItem {
         var title: String?, dcTitle: String?, mediaTitle: String?
         var link: String?, atomLink: String?
         var guid: String?, guidIsPermaLink = true
@@ -111,10 +111,10 @@ enum RSSParser {
                 if node.namespaceURI == Namespace.itunes { itunesSummary = itunesSummary ?? node.htmlFieldText }
                 else {
                     if description == nil, atomSummary == nil { summaryFirst = true }
-                    atomSummary = atomSummary ?? AtomParser.textConstruct(node)
+                    atomSummary = atomSummary ?? node.atomTextConstruct
                 }
             case .content:
-                if Namespace.isAtom(node.namespaceURI) { atomContent = atomContent ?? AtomParser.textConstruct(node) }
+                if Namespace.isAtom(node.namespaceURI) { atomContent = atomContent ?? node.atomTextConstruct }
             // Dates and people: when an element repeats, the last one counts (feedparser overwrites too; a
             // second dc:creator is usually the byline, the first a desk or agency).
             case .pubDate: pubDate = node.trimmedText ?? pubDate
@@ -124,7 +124,7 @@ enum RSSParser {
             case .published: atomPublished = node.trimmedText ?? atomPublished
             case .updated: atomUpdated = node.trimmedText ?? atomUpdated
             case .author:
-                if Namespace.isAtom(node.namespaceURI) { atomAuthor = AtomParser.personName(node) ?? atomAuthor }
+                if Namespace.isAtom(node.namespaceURI) { atomAuthor = node.atomPersonName ?? atomAuthor }
                 else { author = node.personText ?? author }
             case .creator: dcCreator = node.personText ?? dcCreator
             case .group:
@@ -165,7 +165,7 @@ private enum ItemElement {
     case title, link, guid, description, fullText, summary, content, pubDate, date, issued, modified, published, updated
     case author, creator, group, other
 
-    init(_ node: Node) {
+    init(_ node: some FeedElement) {
         self = node.withNameBytes { name in
             func equals(_ text: StaticString) -> Bool {
                 name.count == text.utf8CodeUnitCount && memcmp(name.baseAddress!, text.utf8Start, name.count) == 0

@@ -122,12 +122,6 @@ extension Node {
         return hasBase ? attribute("base", namespace: Namespace.xml) : nil
     }
 
-    /// The base URL in effect inside this element: its own xml:base resolved against `inherited`.
-    func base(inheriting inherited: String) -> String {
-        guard let own = xmlBase, !own.isEmpty else { return inherited }
-        return URLResolver.resolve(own, against: inherited)
-    }
-
     /// The base in effect for this element from the document root down (all xml:base on the way applied).
     func effectiveBase(documentURL: String) -> String {
         var chain: [String] = []
@@ -149,6 +143,39 @@ extension Node {
             child = node.nextSibling
         }
     }
+}
+
+/// What the RSS/Atom field readers need of an element: one reader serves both libxml2's tree (`Node`) and the
+/// streamed RSS path (`StreamedElement`), so the two cannot drift apart.
+protocol FeedElement {
+    var namespaceURI: String? { get }
+    func withNameBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
+    func hasName(_ candidate: String) -> Bool
+    /// By local name, in no namespace or any namespace (first match).
+    func attribute(_ localName: String) -> String?
+    func attribute(_ localName: String, namespace: String) -> String?
+    var htmlFieldText: String? { get }
+    var trimmedText: String? { get }
+    var personText: String? { get }
+    var xmlBase: String? { get }
+    func forEachElementChild(_ body: (Self) -> Void)
+    /// `AtomParser.textConstruct` of this element.
+    var atomTextConstruct: String? { get }
+    /// `AtomParser.personName` of this element.
+    var atomPersonName: String? { get }
+}
+
+extension FeedElement {
+    /// The base URL in effect inside this element: its own xml:base resolved against `inherited`.
+    func base(inheriting inherited: String) -> String {
+        guard let own = xmlBase, !own.isEmpty else { return inherited }
+        return URLResolver.resolve(own, against: inherited)
+    }
+}
+
+extension Node: FeedElement {
+    var atomTextConstruct: String? { AtomParser.textConstruct(self) }
+    var atomPersonName: String? { AtomParser.personName(self) }
 }
 
 func nonEmpty(_ text: String?) -> String? {
@@ -200,7 +227,7 @@ struct RefreshHints {
     var frequency: Int?
 
     /// Looks at one channel-level element; true when it was a hint.
-    mutating func consider(_ node: Node) -> Bool {
+    mutating func consider(_ node: some FeedElement) -> Bool {
         if node.hasName("ttl") {
             ttlMinutes = node.trimmedText.flatMap { Int($0) }
             return true
