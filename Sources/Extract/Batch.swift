@@ -34,7 +34,7 @@ public enum ExtractBatch {
             } else {
                 let report = extractor.run(html: bytes, url: baseURL(id), charset: nil, explain: false)
                 switch report.result {
-                case .article(let article): text = article.spoolText; summary.articles += 1
+                case .article(let article): text = Self.spoolText(article); summary.articles += 1
                 case .rejected: summary.rejected += 1
                 }
             }
@@ -42,5 +42,27 @@ public enum ExtractBatch {
             summary.pages += 1
         }
         return summary
+    }
+
+    /// `ExtractedArticle.spoolText`, byte for byte, through the extractor's byte-level `spoolLine` (its ASCII/Latin/CJK
+    /// fast path skips the NFC and Unicode-property work that made `spoolText` cost as much as the extraction
+    /// itself: 1.17 of 6.5 billion instructions over the dev set). The lines are already spool lines, so this
+    /// mostly copies bytes.
+    static func spoolText(_ article: ExtractedArticle) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(article.paragraphs.reduce(article.title.utf8.count + 2) { $0 + $1.utf8.count + 2 })
+        func appendLine(_ raw: String) -> Bool {
+            let line = spoolLine(raw)
+            out.append(contentsOf: line.utf8)
+            return !line.isEmpty
+        }
+        _ = appendLine(article.title)
+        out.append(0x0A)
+        for paragraph in article.paragraphs {
+            let mark = out.count
+            out.append(0x0A)
+            if appendLine(paragraph) { out.append(0x0A) } else { out.removeSubrange(mark...) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

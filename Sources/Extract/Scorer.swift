@@ -425,14 +425,14 @@ final class Scorer {
         let siblingThreshold = max(10, topScore * 0.2)
         let parentOfTop = dom.parent(topCandidate)
         let siblings = parentOfTop >= 0 ? dom.elementChildren(parentOfTop) : [topCandidate]
-        let topClass = dom.attributes(topCandidate)?.className ?? ""
+        let topHasClass = !(dom.attributes(topCandidate)?.className.isEmpty ?? true)
         for sibling in siblings {
             var append = false
             if sibling == topCandidate {
                 append = true
             } else {
                 var bonus = 0.0
-                if !topClass.isEmpty, dom.attributes(sibling)?.className == topClass { bonus += topScore * 0.2 }
+                if topHasClass, dom.sameClass(sibling, as: topCandidate) { bonus += topScore * 0.2 }
                 if isInitialized(sibling), scores[Int(sibling)] + bonus >= siblingThreshold {
                     append = true
                 } else if dom.tag(sibling) == .p {
