@@ -85,8 +85,14 @@ enum PlainText {
                 if byte > 0x20 && byte < 0x7F {
                     // A run of printable ASCII (a word, usually): one bounds check and a copy for the whole run
                     // instead of the per-byte checks below (~2x fewer instructions on news text).
+                    // A single space between two printable bytes stays as it is, so a whole sentence is one run.
                     var end = index + 1
-                    while end < count, bytes[end] > 0x20, bytes[end] < 0x7F { end += 1 }
+                    while end < count {
+                        let next = bytes[end]
+                        if next > 0x20 && next < 0x7F { end += 1; continue }
+                        if next == 0x20, end + 1 < count, bytes[end + 1] > 0x20, bytes[end + 1] < 0x7F { end += 2; continue }
+                        break
+                    }
                     let length = end - index
                     guard written + length + (pendingSpace ? 1 : 0) <= out.count else { break }
                     if pendingSpace { out[written] = 0x20; written += 1; pendingSpace = false }
@@ -264,6 +270,14 @@ enum PlainText {
         }
     }
 
+    /// True when one of the eight bytes may be "<" or "&" (exact zero-byte test: no false negatives).
+    @inline(__always)
+    private static func mayContainMarkup(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let lessThan = word ^ (ones &* 0x3C), ampersand = word ^ (ones &* 0x26)
+        return ((lessThan &- ones) & ~lessThan | (ampersand &- ones) & ~ampersand) & highs != 0
+    }
+
     private static func stripInto(_ out: inout OutputCursor, _ bytes: UnsafeBufferPointer<UInt8>) {
         var index = 0
         let count = bytes.count
@@ -281,8 +295,10 @@ enum PlainText {
                 continue
             }
             guard byte == UInt8(ascii: "<"), index + 1 < count else {
-                // Text up to the next markup character, copied as one run.
+                // Text up to the next markup character, copied as one run; found eight bytes at a time.
                 var end = index + 1
+                let raw = UnsafeRawPointer(bytes.baseAddress!)
+                while end + 8 <= count, !mayContainMarkup(raw.loadUnaligned(fromByteOffset: end, as: UInt64.self)) { end += 8 }
                 while end < count, bytes[end] != UInt8(ascii: "<"), bytes[end] != UInt8(ascii: "&") { end += 1 }
                 out.append(run: UnsafeBufferPointer(rebasing: bytes[index..<end]))
                 index = end

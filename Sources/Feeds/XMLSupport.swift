@@ -186,6 +186,13 @@ func nonEmpty(_ text: String?) -> String? {
 extension String {
     /// Trimmed of ASCII whitespace and NBSP (feeds pad links and guids with newlines and tabs).
     var trimmingFeedWhitespace: String {
+        // Nothing to trim when neither end can be whitespace or NBSP (C2 A0): the usual case, decided on two bytes
+        // instead of a scalar walk.
+        let utf8 = self.utf8
+        guard let firstByte = utf8.first, let lastByte = utf8.last else { return self }
+        let firstMaybeSpace = firstByte == 0x20 || firstByte == 0x09 || firstByte == 0x0A || firstByte == 0x0D || firstByte == 0xC2
+        let lastMaybeSpace = lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0A || lastByte == 0x0D || lastByte == 0xA0
+        if !firstMaybeSpace && !lastMaybeSpace { return self }
         let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{A0}" }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
@@ -271,5 +278,76 @@ struct FeedDates: Sendable {
     init() {}
     init(_ options: FeedParseOptions) { zonelessOffsetSeconds = options.zonelessDateOffsetSeconds }
 
-    func date(_ text: String) -> Date? { DateParser.parse(text, assumedOffsetSeconds: zonelessOffsetSeconds)?.date }
+    func date(_ text: String) -> Date? {
+        if let date = RFC822Fast.date(text) { return date }
+        return DateParser.parse(text, assumedOffsetSeconds: zonelessOffsetSeconds)?.date
+    }
+}
+
+/// The one date shape nearly every RSS feed writes, "Mon, 23 Nov 2026 07:00:00 +0700" (or "GMT"), read at fixed
+/// positions: ~100 instructions instead of DateParser's general token scan (~7,500; 5% of parsing a 5,000-item
+/// feed). Anything else, including out-of-range fields, returns nil and goes to DateParser, which reads this
+/// shape to the same instant (a test compares the two over many dates).
+enum RFC822Fast {
+    static func date(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            // "Www, DD Mmm YYYY HH:MM:SS +HHMM" is 31 bytes; with "GMT" 29.
+            guard bytes.count == 31 || bytes.count == 29 else { return nil }
+            func digit(_ index: Int) -> Int? {
+                let byte = bytes[index]
+                return byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil
+            }
+            func number(_ index: Int, _ width: Int) -> Int? {
+                var value = 0
+                for offset in 0..<width {
+                    guard let digit = digit(index + offset) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            func word(_ index: Int) -> UInt32 {
+                UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            }
+            guard weekdays.contains(word(0)), bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20, bytes[7] == 0x20,
+                  bytes[11] == 0x20, bytes[16] == 0x20, bytes[19] == UInt8(ascii: ":"), bytes[22] == UInt8(ascii: ":"),
+                  bytes[25] == 0x20,
+                  let day = number(5, 2), let monthIndex = months.firstIndex(of: word(8)), let year = number(12, 4),
+                  let hour = number(17, 2), let minute = number(20, 2), let second = number(23, 2) else { return nil }
+            let month = monthIndex + 1
+            guard year >= 1000, day >= 1, day <= daysInMonth(year, month), hour <= 23, minute <= 59,
+                  second <= 59 else { return nil }
+            let offset: Int
+            if bytes.count == 29 {
+                guard word(26) == gmt else { return nil }
+                offset = 0
+            } else {
+                let sign = bytes[26]
+                guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), let hours = number(27, 2),
+                      let minutes = number(29, 2), hours <= 23, minutes <= 59 else { return nil }
+                offset = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+            }
+            let epoch = DateParser.days(fromCivil: year, month, day) * 86_400
+                + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+            return Date(timeIntervalSince1970: Double(epoch))
+        }
+    }
+
+    private static func packed(_ text: StaticString) -> UInt32 {
+        let bytes = text.utf8Start
+        return UInt32(bytes[0]) << 16 | UInt32(bytes[1]) << 8 | UInt32(bytes[2])
+    }
+
+    private static let weekdays: [UInt32] = (["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as [StaticString]).map(packed)
+    private static let months: [UInt32] = (["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                            "Dec"] as [StaticString]).map(packed)
+
+    private static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+    private static let gmt = packed("GMT")
 }

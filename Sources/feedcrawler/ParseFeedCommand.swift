@@ -72,19 +72,22 @@ struct ParseFeedCommand: ParsableCommand {
             throw ExitCode(ExitStatus.partialFailure)
         }
         if json {
-            // The document as bytes straight to stdout (a String and print() cost ~10% more on 5,000 items).
-            var output = FeedJSON.bytes(feed)
-            output.append(0x0A)
-            output.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 { if errno == EINTR { continue } else { break } }
-                    offset += written
-                }
-            }
+            // The document's bytes straight to stdout, from the writer's own buffer (a String and print() cost
+            // ~10% more on 5,000 items; an Array copy 5 MB more memory to touch).
+            FeedJSON.withBytes(feed) { Self.writeToStandardOutput($0) }
+            [UInt8(0x0A)].withUnsafeBufferPointer(Self.writeToStandardOutput)
         } else {
             print(Self.listing(feed), terminator: "")
+        }
+    }
+
+    private static func writeToStandardOutput(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(STDOUT_FILENO, start + offset, buffer.count - offset)
+            if written < 0 { if errno == EINTR { continue } else { break } }
+            offset += written
         }
     }
 

@@ -152,6 +152,42 @@ struct StreamedRSSTests {
         #expect(results.streamed == results.tree)
     }
 
+    @Test("the fixed-position RFC 822 reader gives DateParser's instant, and leaves every other shape to it")
+    func rfc822FastMatchesDateParser() {
+        var seed: UInt64 = 20261123
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var fastCount = 0
+        for _ in 0..<20_000 {
+            let zone: String
+            switch next(4) {
+            case 0: zone = "GMT"
+            default: zone = (next(2) == 0 ? "+" : "-") + two(next(15)) + two([0, 30, 45][next(3)])
+            }
+            let text = "\(days[next(7)]), \(two(1 + next(31))) \(months[next(12)]) \(1000 + next(9000)) "
+                + "\(two(next(24))):\(two(next(60))):\(two(next(60))) \(zone)"
+            let fast = RFC822Fast.date(text)
+            if fast != nil { fastCount += 1 }
+            #expect(fast == nil || fast == DateParser.parse(text, assumedOffsetSeconds: 0)?.date, "\(text)")
+        }
+        #expect(fastCount > 18_000)  // only impossible days (31 Apr, 30 Feb) go to DateParser
+        for text in ["Mon, 23 Nov 2026 07:00:00 +0700", "Sun, 29 Feb 2032 23:59:59 -1130", "Tue, 01 Jan 1000 00:00:00 GMT"] {
+            #expect(RFC822Fast.date(text) != nil)
+            #expect(RFC822Fast.date(text) == DateParser.parse(text, assumedOffsetSeconds: 0)?.date)
+        }
+        for text in ["Mon, 31 Nov 2026 07:00:00 +0700", "Mon, 29 Feb 2026 07:00:00 +0700", "Mon, 23 Nov 2026 24:00:00 +0700",
+                     "Mon, 23 Nov 2026 07:00:60 +0700", "Mon, 23 nov 2026 07:00:00 +0700", "Mon, 23 Nov 2026 07:00:00 WIB",
+                     "Sen, 23 Nov 2026 07:00:00 +0700", "Mon, 23 Nov 2026 07:00:00 +07:0", "Mon, 23 Nov 0999 07:00:00 +0700",
+                     "Mon, 23 Nov 2026 07:00:00 UTC", "Mon,  3 Nov 2026 07:00:00 +0700", "2026-11-23T07:00:00+07:00"] {
+            #expect(RFC822Fast.date(text) == nil, "\(text)")
+        }
+    }
+
     /// feedparser's test corpus (see Conformance/feedparser_agreement.py), when FEEDPARSER_CORPUS names its tests/
     /// folder: every file must parse the same on both paths.
     @Test("feedparser's corpus parses the same on both paths",
