@@ -122,3 +122,17 @@ public struct FeedConfig: Sendable, Equatable {
         self.enabled = enabled
     }
 }
+
+extension Config: CustomDebugStringConvertible {
+    /// Short on purpose, whatever the number of feeds: printing a value that holds a Config by reflection
+    /// (ServiceLifecycle does `"\(service)"` once and keeps the string as the service's name for the daemon's
+    /// life) would otherwise spell out every feed, 2.2 MB for 10,000 feeds. `ConfigPrinter.render` gives the
+    /// full text.
+    public var debugDescription: String {
+        let shownNames = 5
+        var names = feeds.prefix(shownNames).map(\.name).joined(separator: ", ")
+        if feeds.count > shownNames { names += ", ..." }
+        return "Config(spool_dir: \(configQuoted(spoolDir)), state_dir: \(configQuoted(stateDir)), "
+            + "\(feeds.count) feeds: [\(names)])"
+    }
+}
