@@ -9,31 +9,26 @@ public enum Boilerplate {
         if length == 0 { return "empty" }
         // Only prefixes and short lines are tested: lowercase at most the first bytes, ASCII only (the phrases
         // are ASCII; non-ASCII letters stay as they are). Long lines need only the prefix checks.
-        let lowered = asciiLowercasedPrefix(line, length <= 200 ? 200 : 48)
+        let lowered = asciiLowercasedPrefixBytes(line, length <= 200 ? 200 : 48)
+        if let prefix = recirculation.firstMatch(lowered) { return "recirculation line (\(prefix))" }
         if length > 200 {
-            for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
-            if lowered.hasPrefix("artikel ini telah tayang di") || lowered.hasPrefix("artikel ini sudah tayang di") {
-                return "syndication footer"
-            }
+            if syndication.matches(lowered) { return "syndication footer" }
             return nil
         }
-        for prefix in recirculationPrefixes where lowered.hasPrefix(prefix) { return "recirculation line (\(prefix))" }
         if length <= 160 {
-            for prefix in creditPrefixes where lowered.hasPrefix(prefix) { return "credit line (\(prefix))" }
-            for prefix in promptPrefixes where lowered.hasPrefix(prefix) { return "prompt (\(prefix))" }
+            if let prefix = credit.firstMatch(lowered) { return "credit line (\(prefix))" }
+            if let prefix = prompt.firstMatch(lowered) { return "prompt (\(prefix))" }
         }
         if length <= 60 {
-            let trimmed = lowered.trimmingPunctuationAndSpaces()
+            let trimmed = String(decoding: lowered, as: UTF8.self).trimmingPunctuationAndSpaces()
             if exactLines.contains(trimmed) { return "chrome line (\(trimmed))" }
             if isPager(trimmed) { return "pager" }
             if isDeskInitials(trimmed) { return "desk initials" }
         }
         if length <= 200, isChannelPrompt(lowered) { return "social/app prompt" }
         if length <= 90, isCreditInParentheses(lowered) { return "credit line" }
-        if lowered.hasPrefix("artikel ini telah tayang di") || lowered.hasPrefix("artikel ini sudah tayang di") {
-            return "syndication footer"
-        }
-        if lowered.hasPrefix("copyright ©") || lowered.hasPrefix("copyright©") || lowered.hasPrefix("© copyright") {
+        if syndication.matches(lowered) { return "syndication footer" }
+        if copyright.matches(lowered) {
             if length <= 120 { return "copyright line" }
         }
         return nil
@@ -46,6 +41,12 @@ public enum Boilerplate {
         let trimmed = asciiLowercasedPrefix(line, 60).trimmingPunctuationAndSpaces()
         return tailMarkers.contains(trimmed)
     }
+
+    static let recirculation = PrefixList(recirculationPrefixes)
+    static let credit = PrefixList(creditPrefixes)
+    static let prompt = PrefixList(promptPrefixes)
+    static let syndication = PrefixList(["artikel ini telah tayang di", "artikel ini sudah tayang di"])
+    static let copyright = PrefixList(["copyright ©", "copyright©", "© copyright"])
 
     static let recirculationPrefixes = [
         "baca juga", "baca:", "baca selengkapnya", "lihat juga", "simak juga", "simak video", "simak selengkapnya",
@@ -109,21 +110,24 @@ public enum Boilerplate {
     }
 
     /// "Ikuti saluran WhatsApp ...", "Follow Google News ...", "Gabung channel Telegram ...".
-    static func isChannelPrompt(_ lowered: String) -> Bool {
-        let places = ["google news", "whatsapp channel", "saluran whatsapp", "channel whatsapp", "telegram", "instagram",
-                      "youtube", "tiktok", "facebook", "twitter"]
-        let verbs = ["ikuti", "follow", "gabung", "join", "subscribe", "simak", "cek berita", "dapatkan", "langganan",
-                     "klik", "tonton"]
-        guard places.contains(where: { lowered.bytesContain($0) }) else { return false }
-        return verbs.contains { lowered.hasPrefix($0) }
+    static func isChannelPrompt(_ lowered: [UInt8]) -> Bool {
+        guard channelPlaces.contains(where: { lowered.containsBytes($0) }) else { return false }
+        return channelVerbs.matches(lowered)
     }
 
+    static let channelPlaces = ["google news", "whatsapp channel", "saluran whatsapp", "channel whatsapp", "telegram",
+                                "instagram", "youtube", "tiktok", "facebook", "twitter"].map { Array($0.utf8) }
+    static let channelVerbs = PrefixList(["ikuti", "follow", "gabung", "join", "subscribe", "simak", "cek berita",
+                                          "dapatkan", "langganan", "klik", "tonton"])
+
     /// "(Tribunnews.com/Fahdi Fahlevi)", "(ANTARA/Fulan)", "(Kompas.com/X)" as a line of its own.
-    static func isCreditInParentheses(_ lowered: String) -> Bool {
-        guard lowered.hasPrefix("("), lowered.hasSuffix(")"), lowered.bytesContain("/") else { return false }
-        return [".com", ".id", "antara", "foto", "reuters", "afp", "idn times", "dok.", "istimewa"]
-            .contains { lowered.bytesContain($0) }
+    static func isCreditInParentheses(_ lowered: [UInt8]) -> Bool {
+        guard lowered.first == 0x28, lowered.last == 0x29, lowered.contains(0x2F) else { return false }
+        return creditSources.contains { lowered.containsBytes($0) }
     }
+
+    static let creditSources = [".com", ".id", "antara", "foto", "reuters", "afp", "idn times", "dok.", "istimewa"]
+        .map { Array($0.utf8) }
 
     /// "(ian)", "(tim/tim)", "(lau/pta)", "(nug)" — the desk's initials ending a story.
     public static func isDeskInitials(_ text: String) -> Bool {

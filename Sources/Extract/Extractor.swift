@@ -140,13 +140,13 @@ public struct Extractor: Sendable {
                 scorer.replaceBreakChains()
                 dropHidden(dom)
                 let found = dom.paragraphs(of: dom.root)
-                if found.reduce(0, { $0 + $1.count }) >= 200 {
+                if found.reduce(0, { $0 + characterCount($1) }) >= 200 {
                     paragraphs = found
                     method = "site rule \(rule.domain) body=\(selector)"
                     break
                 }
                 steps?.append(ExplainEntry(action: "skip", node: selector, reason: "site rule body too short, trying next",
-                                           textLength: found.reduce(0, { $0 + $1.count })))
+                                           textLength: found.reduce(0, { $0 + characterCount($1) })))
             }
             if paragraphs.isEmpty && !rule.body.isEmpty {
                 steps?.append(ExplainEntry(action: "fallback", node: rule.domain,
@@ -164,7 +164,7 @@ public struct Extractor: Sendable {
                 let article = scorer.grabArticle()
                 if byline == nil { byline = scorer.byline }
                 let found = article >= 0 ? dom.paragraphs(of: article) : []
-                let length = found.reduce(0) { $0 + $1.count + 1 }
+                let length = found.reduce(0) { $0 + characterCount($1) + 1 }
                 let description = scorer.chosen + (attempt > 0 ? " (relaxed pass \(attempt))" : "")
                 if best == nil || length > best!.length {
                     best = (found, length, description, scorer.explain)
@@ -185,13 +185,14 @@ public struct Extractor: Sendable {
         }
 
         // JSON-LD articleBody, when the DOM text is clearly incomplete next to it.
-        if let body = page.jsonLD.articleBody, body.count >= 400 {
-            let domLength = paragraphs.reduce(0) { $0 + $1.count }
-            if Double(domLength) < Double(body.count) * 0.6 {
+        if let body = page.jsonLD.articleBody, body.utf8.count >= 400, case let bodyLength = characterCount(body),
+           bodyLength >= 400 {
+            let domLength = paragraphs.reduce(0) { $0 + characterCount($1) }
+            if Double(domLength) < Double(bodyLength) * 0.6 {
                 let fromJSON = body.split(whereSeparator: \.isNewline).map { SpoolTextFormat.line(String($0)) }
                     .filter { !$0.isEmpty }
                 paragraphs = fromJSON
-                method = "JSON-LD articleBody (DOM text had \(domLength) of \(body.count) characters)"
+                method = "JSON-LD articleBody (DOM text had \(domLength) of \(bodyLength) characters)"
             }
         }
 
@@ -200,28 +201,26 @@ public struct Extractor: Sendable {
         var displayDate: ZonedDate?
         var lines: [String] = []
         lines.reserveCapacity(paragraphs.count)
-        let extraPrefixes = (rule?.dropLinePrefixes ?? []).map { $0.lowercased() }
+        let extraPrefixes = PrefixList((rule?.dropLinePrefixes ?? []).map { $0.lowercased() })
         let extraTails = Set((rule?.tailMarkers ?? []).map { $0.lowercased() })
         for paragraph in paragraphs {
-            let lowered = asciiLowercasedPrefix(paragraph, 120)
-            if reporter == nil, lowered.hasPrefix("laporan wartawan") || lowered.hasPrefix("laporan reporter") {
+            let lowered = asciiLowercasedPrefixBytes(paragraph, 120)
+            if reporter == nil, Self.reportLead.matches(lowered) {
                 if let comma = paragraph.firstIndex(of: ",") {
                     reporter = paragraph[paragraph.index(after: comma)...].trimmingCharacters(in: " ")
                 }
             }
-            if reporter == nil, paragraph.utf8.count < 160,
-               lowered.hasPrefix("pewarta:") || lowered.hasPrefix("pewarta :") || lowered.hasPrefix("reporter:")
-                || lowered.hasPrefix("penulis:") {
+            if reporter == nil, paragraph.utf8.count < 160, Self.creditLead.matches(lowered) {
                 let cleaned = Self.cleanAuthor(paragraph)
                 if !cleaned.isEmpty { reporter = cleaned }
             }
             if lines.count >= 2, !extraTails.isEmpty, paragraph.utf8.count <= 120,
-               extraTails.contains(lowered.trimmingPunctuationAndSpaces()) {
+               extraTails.contains(String(decoding: lowered, as: UTF8.self).trimmingPunctuationAndSpaces()) {
                 steps?.append(ExplainEntry(action: "cut", node: "line", reason: "site rule tail marker: \(paragraph.prefix(40))",
                                            textLength: paragraph.count))
                 break
             }
-            if let prefix = extraPrefixes.first(where: { lowered.hasPrefix($0) }) {
+            if let prefix = extraPrefixes.firstMatch(lowered) {
                 steps?.append(ExplainEntry(action: "drop", node: "line", reason: "site rule line prefix (\(prefix))",
                                            textLength: paragraph.count))
                 continue
@@ -298,6 +297,10 @@ public struct Extractor: Sendable {
                                 steps: steps ?? [], nextPageURL: nextPage,
                                 singlePageURL: rule?.singlePage == nil ? nil : singlePageURL(for: url))
     }
+
+    /// Lines that name the reporter: "Laporan Wartawan Tribunnews.com, Fulan"; "Pewarta: Fulan".
+    static let reportLead = PrefixList(["laporan wartawan", "laporan reporter"])
+    static let creditLead = PrefixList(["pewarta:", "pewarta :", "reporter:", "penulis:"])
 
     private func dropHidden(_ dom: MiniDOM) {
         var hidden: [Int32] = []

@@ -88,7 +88,9 @@ enum MetadataCollector {
         for script in signals.jsonLD.prefix(8) { absorbJSONLD(script, into: &page.jsonLD) }
         page.timeElements += signals.timeElements
         // Texts now: the scorer restructures the mirror afterwards.
-        page.dateTexts = signals.dateElements.map { dom.innerText($0) }.filter { !$0.isEmpty && $0.utf8.count <= 120 }
+        // Only short texts are dates: a date-classed wrapper around a whole story is not read in full.
+        page.dateTexts = signals.dateElements.compactMap { dom.innerTextIfShort($0, maxBytes: 120) }
+            .filter { !$0.isEmpty && $0.utf8.count <= 120 }
         for (key, value, node) in signals.itemprops where page.itempropDates[key] == nil {
             let text = node >= 0 ? dom.innerText(node) : value
             if !text.isEmpty { page.itempropDates[key] = text }

@@ -877,6 +877,51 @@ final class MiniDOM {
         return false
     }
 
+    /// The start of `innerText(top)`: at least its first `bytes` bytes exactly (more when the text is longer),
+    /// reading only as much of the subtree as that needs.
+    func innerTextHead(_ top: Int32, bytes wanted: Int) -> String {
+        // A prefix of the raw text normalises to a prefix of the whole text's normal form, except near its end
+        // (a cut run of spaces, a base letter whose combining marks were cut off): keep a 32-byte margin.
+        let enough = wanted + 32
+        var out: [UInt8] = []
+        var limit = 2 * enough
+        var current = top
+        while current >= 0 {
+            let node = nodes[Int(current)]
+            if node.tag == .text {
+                let info = texts[Int(node.payload)]
+                out.append(contentsOf: textBytes[Int(info.start) ..< Int(info.start + info.byteCount)])
+                if out.count >= limit {
+                    let line = out.withUnsafeBufferPointer { spoolLine(bytes: $0) }
+                    if line.utf8.count >= enough { return line }
+                    limit = 2 * out.count
+                }
+            }
+            current = following(current, within: top)
+        }
+        return out.withUnsafeBufferPointer { spoolLine(bytes: $0) }
+    }
+
+    /// `innerText(top)` when it can be at most `maxBytes` long, nil as soon as the subtree holds more than
+    /// `maxBytes` printable ASCII characters (each stays at least one byte of the normal form).
+    func innerTextIfShort(_ top: Int32, maxBytes: Int) -> String? {
+        var out: [UInt8] = []
+        var printable = 0
+        var current = top
+        while current >= 0 {
+            let node = nodes[Int(current)]
+            if node.tag == .text {
+                let info = texts[Int(node.payload)]
+                let slice = textBytes[Int(info.start) ..< Int(info.start + info.byteCount)]
+                for byte in slice where byte > 0x20 && byte < 0x7F { printable += 1 }
+                if printable > maxBytes { return nil }
+                out.append(contentsOf: slice)
+            }
+            current = following(current, within: top)
+        }
+        return out.withUnsafeBufferPointer { spoolLine(bytes: $0) }
+    }
+
     /// The subtree's text with whitespace collapsed (for short checks and headings).
     func innerText(_ top: Int32) -> String {
         var out: [UInt8] = []

@@ -247,8 +247,11 @@ final class Scorer {
         return (length, commas)
     }
 
+    /// The title's tokens, made once per scorer (every h1/h2 before the first match is compared with them).
+    private lazy var titleTokens: Set<String> = Set(Self.tokens(articleTitle.lowercased()))
+
     private func textSimilarity(_ a: String, _ b: String) -> Double {
-        let tokensA = Set(Self.tokens(a.lowercased()))
+        let tokensA = a == articleTitle ? titleTokens : Set(Self.tokens(a.lowercased()))
         let tokensB = Self.tokens(b.lowercased())
         guard !tokensA.isEmpty, !tokensB.isEmpty else { return 0 }
         let uniqueB = tokensB.filter { !tokensA.contains($0) }
@@ -633,7 +636,7 @@ final class Scorer {
 
     private func prepArticle(_ article: Int32) {
         cleanConditionally(article, tags: [.form, .fieldset], markTables: true)
-        for tag: Tag in [.object, .embed, .footer, .aside] { clean(article, tag) }
+        clean(article, [.object, .embed, .footer, .aside])
         for top in dom.elementChildren(article) {
             var node = dom.following(top, within: top)
             while node >= 0 {
@@ -649,7 +652,7 @@ final class Scorer {
                 node = dom.following(node, within: top)
             }
         }
-        for tag: Tag in [.iframe, .input, .textarea, .select, .button] { clean(article, tag) }
+        clean(article, [.iframe, .input, .textarea, .select, .button])
         // Headers with negative class weight.
         var headers: [Int32] = []
         dom.forEachInSubtree(article) { if dom.tag($0) == .h1 || dom.tag($0) == .h2 { headers.append($0) } }
@@ -668,7 +671,15 @@ final class Scorer {
 
     private static func startsWithRecirculationHead(_ text: String) -> Bool {
         let head = asciiLowercasedPrefix(text, 24).trimmingPunctuationAndSpaces()
-        return recirculationHeads.contains { head.hasPrefix($0) }
+        return recirculationHeadList.matches(Array(head.utf8))
+    }
+
+    private static let recirculationHeadList = PrefixList(recirculationHeads)
+
+    /// Whether the subtree's text (as `innerText` would give it) opens with a "read also" phrase, reading only
+    /// as much of the subtree as the first 24 characters need.
+    private func startsWithRecirculationHead(_ node: Int32) -> Bool {
+        Self.startsWithRecirculationHead(dom.innerTextHead(node, bytes: 24))
     }
 
     /// Readability keeps lists of links inside the story; news pages put "Baca juga" link blocks there. A short
@@ -676,14 +687,17 @@ final class Scorer {
     /// or line that says it.
     private func removeRecirculationBlocks(_ article: Int32) {
         var doomed: [Int32] = []
+        // Nothing is detached until the walk ends, so every subtree's text length is summed once, bottom-up
+        // (innerTextLength per node walked each subtree again: quadratic in the depth).
+        let lengths = subtreeTextLengths(article)
         var node = dom.following(article, within: article)
         while node >= 0 {
             let tag = dom.tag(node)
             guard tag != .text else { node = dom.following(node, within: article); continue }
-            let length = dom.innerTextLength(node)
+            let length = Int(lengths[Int(node)])
             if length > 0 && length < 400 && (tag == .div || tag == .ul || tag == .ol || tag == .p || tag == .section
                                                 || tag == .aside || tag == .table || tag == .blockquote) {
-                if Self.startsWithRecirculationHead(dom.innerText(node)), linkDensity(node) >= 0.5 {
+                if startsWithRecirculationHead(node), linkDensity(node) >= 0.5 {
                     note("drop", node, "recirculation block (link list after a 'read also' phrase)")
                     doomed.append(node)
                     node = dom.following(node, within: article, skipChildren: true)
@@ -692,7 +706,7 @@ final class Scorer {
                 if tag == .ul || tag == .ol, linkDensity(node) >= 0.8 {
                     var previous = dom.nodes[Int(node)].prev
                     while previous >= 0, let info = dom.text(previous), info.isWhitespace { previous = dom.nodes[Int(previous)].prev }
-                    if previous >= 0, dom.innerTextLength(previous) <= 40, Self.startsWithRecirculationHead(dom.innerText(previous)) {
+                    if previous >= 0, lengths[Int(previous)] <= 40, startsWithRecirculationHead(previous) {
                         note("drop", node, "link list after a 'read also' heading")
                         doomed.append(previous)
                         doomed.append(node)
@@ -706,18 +720,45 @@ final class Scorer {
         for node in doomed { dom.detach(node) }
     }
 
-    private func clean(_ article: Int32, _ tag: Tag) {
-        var matches: [Int32] = []
-        dom.forEachInSubtree(article) { if dom.tag($0) == tag { matches.append($0) } }
-        for match in matches {
-            if dom.innerTextLength(match) > 0 { note("drop", match, "\(tag) element") }
-            dom.detach(match)
+    /// Drops every element of the given tags, tag by tag in the given order (one walk finds them all; a match
+    /// inside an element an earlier tag already dropped is gone with it, as if each tag had its own walk).
+    /// `innerTextLength` of every node of the subtree, in the scorer's `totalText` buffer (free once the grab has
+    /// scored: only cleaning runs after it).
+    private func subtreeTextLengths(_ top: Int32) -> PODBuffer<Int32> {
+        var order: [Int32] = []
+        dom.forEachInSubtree(top) { order.append($0) }
+        for node in order { totalText[Int(node)] = 0 }
+        for node in order.reversed() {
+            let i = Int(node)
+            if let info = dom.text(node), !info.isWhitespace { totalText[i] = info.length }
+            let parent = dom.parent(node)
+            if parent >= 0 && node != top { totalText[Int(parent)] += totalText[i] }
+        }
+        return totalText
+    }
+
+    private func clean(_ article: Int32, _ tags: [Tag]) {
+        var matches = [[Int32]](repeating: [], count: tags.count)
+        dom.forEachInSubtree(article) { node in
+            let tag = dom.tag(node)
+            guard tag != .text, let position = tags.firstIndex(of: tag) else { return }
+            matches[position].append(node)
+        }
+        for (position, found) in matches.enumerated() {
+            let visible = position == 0 ? found : found.filter { dom.isAncestor(article, of: $0) }
+            for match in visible {
+                if dom.innerTextLength(match) > 0 { note("drop", match, "\(tags[position]) element") }
+                dom.detach(match)
+            }
         }
     }
 
     /// Readability's _cleanConditionally for several tags in one bottom-up sweep: every node's counts are final
     /// (its removed descendants excluded) by the time it is judged.
-    private func cleanConditionally(_ article: Int32, tags: Set<Tag>, markTables: Bool) {
+    private func cleanConditionally(_ article: Int32, tags tagList: [Tag], markTables: Bool) {
+        // A lookup table by raw value: Set<Tag>.contains hashed once per node (158,000 times on the dev set).
+        var tags = [Bool](repeating: false, count: 256)
+        for tag in tagList { tags[Int(tag.rawValue)] = true }
         var order: [Int32] = []
         dom.forEachInSubtree(article) { order.append($0) }
         // Indexed by node; only entries of nodes in `order` are ever read.
@@ -774,7 +815,7 @@ final class Scorer {
                 else if own.tables > 0 || own.rows == 1 || own.maxCells == 1 {}
                 else if own.rows >= 10 || own.maxCells > 4 || own.rows * own.maxCells > 10 { dataTable.insert(node) }
             }
-            if node != article, tags.contains(tag), flags.cleanConditionally, shouldRemove(node, tag, own) {
+            if node != article, tags[Int(tag.rawValue)], flags.cleanConditionally, shouldRemove(node, tag, own) {
                 removed.append(node)
                 continue  // its counts never reach the parent
             }
@@ -827,8 +868,10 @@ final class Scorer {
         else if input > p / 3 { reason = "form inputs" }
         else if !isList && !isFigureChild && headingDensity < 0.9 && text < 25 && (img == 0 || img > 2) && linkDensity > 0 {
             reason = "short linked block"
-        } else if !isList && weight < 25 && linkDensity > 0.2 { reason = String(format: "link density %.2f", linkDensity) }
-        else if weight >= 25 && linkDensity > 0.5 { reason = String(format: "link density %.2f", linkDensity) }
+        } else if !isList && weight < 25 && linkDensity > 0.2 || weight >= 25 && linkDensity > 0.5 {
+            // String(format:) goes through Foundation: only worth it when someone reads the reason.
+            reason = explain == nil ? "link density" : String(format: "link density %.2f", linkDensity)
+        }
         else if (embeds == 1 && text < 75) || embeds > 1 { reason = "embed" }
         else if img == 0 && textDensity == 0 { reason = "no text blocks" }
         if let reason {

@@ -1,0 +1,104 @@
+// Byte-level helpers for the per-line tests. Swift's String.hasPrefix, split(whereSeparator:) and count walk
+// grapheme clusters and Unicode properties; the phrases tested here are ASCII, so the line tests run on
+// lowercased UTF-8 bytes instead (the dev set's lines cost 34,000 instructions each through String.hasPrefix).
+
+/// The first `limit` bytes of `text` (extended to the end of the character cut), ASCII letters lowercased; other
+/// bytes as they are. The byte form of `asciiLowercasedPrefix`.
+func asciiLowercasedPrefixBytes(_ text: String, _ limit: Int) -> [UInt8] {
+    var text = text
+    return text.withUTF8 { source in
+        var end = min(limit, source.count)
+        while end < source.count && source[end] & 0xC0 == 0x80 { end += 1 }
+        return [UInt8](unsafeUninitializedCapacity: end) { buffer, initialized in
+            for index in 0..<end {
+                let byte = source[index]
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+            }
+            initialized = end
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    func hasBytePrefix(_ prefix: [UInt8]) -> Bool {
+        guard prefix.count <= count else { return false }
+        return withUnsafeBufferPointer { bytes in
+            prefix.withUnsafeBufferPointer { needle in
+                for index in 0..<needle.count where bytes[index] != needle[index] { return false }
+                return true
+            }
+        }
+    }
+
+    func containsBytes(_ needle: [UInt8]) -> Bool {
+        withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                guard n.count > 0 else { return true }
+                guard h.count >= n.count else { return false }
+                let first = n[0]
+                var i = 0
+                while i <= h.count - n.count {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count && h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    func hasByteSuffix(_ suffix: [UInt8]) -> Bool {
+        guard suffix.count <= count else { return false }
+        let offset = count - suffix.count
+        for index in 0..<suffix.count where self[offset + index] != suffix[index] { return false }
+        return true
+    }
+}
+
+/// A list of ASCII prefixes tested in list order (so the first match is the one the list names first), looked
+/// up by the line's first byte so only the few candidates that can match are compared.
+struct PrefixList: Sendable {
+    let words: [String]
+    private let needles: [[UInt8]]
+    /// First byte -> indices into `words`, ascending.
+    private let byFirstByte: [[Int]]
+
+    init(_ words: [String]) {
+        self.words = words
+        needles = words.map { Array($0.utf8) }
+        var buckets = [[Int]](repeating: [], count: 256)
+        for (index, needle) in needles.enumerated() { buckets[Int(needle.first ?? 0)].append(index) }
+        byFirstByte = buckets
+    }
+
+    /// The first word (in list order) that `line` starts with.
+    func firstMatch(_ line: [UInt8]) -> String? {
+        guard let first = line.first else { return nil }
+        for index in byFirstByte[Int(first)] where line.hasBytePrefix(needles[index]) { return words[index] }
+        return nil
+    }
+
+    func matches(_ line: [UInt8]) -> Bool { firstMatch(line) != nil }
+}
+
+/// `text.count` (grapheme clusters) without the grapheme walk when every scalar is certainly a cluster of its own
+/// (ASCII without CR, Latin-1 and Latin Extended letters, general punctuation, CJK ideographs); otherwise the
+/// standard count.
+func characterCount(_ text: String) -> Int {
+    var count = 0
+    for scalar in text.unicodeScalars {
+        let value = scalar.value
+        if value < 0x300 {
+            if value == 0x0D { return text.count }
+        } else if !((value >= 0x2000 && value < 0x2070 && value != 0x200C && value != 0x200D)
+                    || (value >= 0x4E00 && value < 0xA000)) {
+            return text.count
+        }
+        count += 1
+    }
+    return count
+}
