@@ -75,7 +75,7 @@ struct DaemonCrashTests {
 
         // A last run finishes the crawl.
         let daemon = try startDaemon()
-        let deadline = Date().addingTimeInterval(180)
+        let deadline = Date().addingTimeInterval(180 * Double(deadlineScale))
         while Date() < deadline, SpoolListing(spool).texts.count < siteCount * perSite, daemon.isRunning {
             Thread.sleep(forTimeInterval: 0.25)
         }

@@ -26,7 +26,7 @@ func loopbackFetcher(_ adjust: (inout FetchSettings) -> Void = { _ in }) throws 
 
 func encoded(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
 
-@Suite(.timeLimit(.minutes(2))) struct FetcherTests {
+@Suite(.timeLimit(.minutes(2 * deadlineScale))) struct FetcherTests {
     @Test func freshResponseCarriesEverythingTheScheduleNeeds() async throws {
         let site = try Site()
         let fetcher = try loopbackFetcher()

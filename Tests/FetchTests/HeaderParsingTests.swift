@@ -1,6 +1,7 @@
 @testable import Fetch
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct RetryAfterTests {
     let now = Date(timeIntervalSince1970: 1_748_944_800)  // Tue, 03 Jun 2025 10:00:00 GMT
@@ -51,7 +52,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct HostGateTests {
+@Suite(.timeLimit(.minutes(deadlineScale))) struct HostGateTests {
     @Test func limitsConcurrencyPerHostOnly() async {
         let gate = HostGate(limit: 2, minimumDelay: .zero)
         #expect(await gate.acquire("a.example"))

@@ -66,7 +66,7 @@ import TestSupport
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct RobotsFetchTests {
+@Suite(.timeLimit(.minutes(deadlineScale))) struct RobotsFetchTests {
     @Test func articlesObeyRobotsFeedsDoNot() async throws {
         let site = try Site(files: [
             "kompas.localhost/robots.txt": "User-agent: *\nDisallow: /private/\n",

@@ -12,6 +12,12 @@ public let packageRoot: URL = {
     fatalError("Package.swift not found above \(#filePath)")
 }()
 
+/// Set by Scripts/test-sanitizers: the binaries carry ASan or TSan, which make the suite several times slower
+/// and multiply RSS. Memory bounds are skipped then, and time limits and deadlines stretch by `deadlineScale`.
+public let underSanitizer = ProcessInfo.processInfo.environment["FEEDCRAWLER_SANITIZER"] != nil
+/// Measured: a sanitized suite, its tests running in parallel on 2 cores, is 3-5 times slower.
+public let deadlineScale = underSanitizer ? 5 : 1
+
 /// A fresh directory under the system temp dir, removed when the value is released.
 public final class TemporaryDirectory: @unchecked Sendable {
     public let url: URL
