@@ -89,16 +89,34 @@ struct PrefixList: Sendable {
 /// (ASCII without CR, Latin-1 and Latin Extended letters, general punctuation, CJK ideographs); otherwise the
 /// standard count.
 func characterCount(_ text: String) -> Int {
-    var count = 0
-    for scalar in text.unicodeScalars {
-        let value = scalar.value
-        if value < 0x300 {
-            if value == 0x0D { return text.count }
-        } else if !((value >= 0x2000 && value < 0x2070 && value != 0x200C && value != 0x200D)
-                    || (value >= 0x4E00 && value < 0xA000)) {
-            return text.count
+    var text = text
+    let fast: Int? = text.withUTF8 { bytes in
+        var count = 0
+        var index = 0
+        let end = bytes.count
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                if lead == 0x0D { return nil }
+                index += 1
+            } else if lead < 0xCC {
+                index += 2  // U+0080 ..< U+0300
+            } else if lead == 0xE2 {
+                // U+2000 ..< U+2070 except the joiners U+200C, U+200D: E2 80 xx, E2 81 (80 ..< B0)
+                guard index + 2 < end else { return nil }
+                let second = bytes[index + 1], third = bytes[index + 2]
+                guard (second == 0x80 && third != 0x8C && third != 0x8D) || (second == 0x81 && third < 0xB0) else { return nil }
+                index += 3
+            } else if lead >= 0xE4 && lead <= 0xE9 {
+                // U+4E00 ..< U+A000: E4 B8 80 ... E9 BF BF
+                guard lead != 0xE4 || (index + 1 < end && bytes[index + 1] >= 0xB8) else { return nil }
+                index += 3
+            } else {
+                return nil
+            }
+            count += 1
         }
-        count += 1
+        return count
     }
-    return count
+    return fast ?? text.count
 }

@@ -282,7 +282,10 @@ public struct Extractor: Sendable {
         let nextPage = resolve(page.nextLink, base: url)
 
         let article = ExtractedArticle(title: spoolLine(title), paragraphs: lines, metadata: metadata)
-        let words = lines.reduce(0) { $0 + Self.wordCount($1) }
+        // Words are only compared with the thresholds below: stop counting once past the highest that applies.
+        let enoughWords = max(minimumWords, metadata.paywalled ? 150 : 0)
+        var words = 0
+        for line in lines where words < enoughWords { words += Self.wordCount(line) }
         let result: ExtractionResult
         if lines.isEmpty {
             result = .rejected(reason: "no_content")
@@ -359,18 +362,11 @@ public struct Extractor: Sendable {
 
     /// "Judul Berita - Tribunnews.com" -> "Judul Berita"; "Title | Site Name" -> "Title".
     public static func stripSiteSuffix(_ title: String, siteName: String?, host: String) -> String {
-        let separators = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "]
         let hostLabels = host.split(separator: ".").filter { $0 != "www" && $0 != "com" && $0 != "co" && $0 != "id" && $0.count > 2 }
             .map { $0.lowercased() }
         var current = title
         for _ in 0..<2 {
-            var best: Range<String.Index>?
-            for separator in separators {
-                if let range = current.range(of: separator, options: .backwards), best == nil || range.lowerBound > best!.lowerBound {
-                    best = range
-                }
-            }
-            guard let range = best else { break }
+            guard let range = Self.lastSeparator(in: current, separatorBytes) else { break }
             let tail = current[range.upperBound...].lowercased()
             let head = String(current[..<range.lowerBound])
             let tailWords = tail.split(separator: " ").count
@@ -381,6 +377,35 @@ public struct Extractor: Sendable {
             current = head
         }
         return stripPageMarker(current)
+    }
+
+    static let separatorBytes = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "].map { Array($0.utf8) }
+
+    /// The last occurrence of any separator (the one starting last), found on the UTF-8 bytes (Foundation's
+    /// backwards `range(of:)` per separator cost more than the rest of the title choice).
+    static func lastSeparator(in text: String, _ separators: [[UInt8]]) -> Range<String.Index>? {
+        var text = text
+        let found: (start: Int, length: Int)? = text.withUTF8 { bytes in
+            var index = bytes.count - 3
+            while index >= 0 {
+                if bytes[index] == 0x20 {
+                    for separator in separators where index + separator.count <= bytes.count {
+                        var matched = true
+                        for offset in 1 ..< separator.count where bytes[index + offset] != separator[offset] {
+                            matched = false
+                            break
+                        }
+                        if matched { return (index, separator.count) }
+                    }
+                }
+                index -= 1
+            }
+            return nil
+        }
+        guard let found else { return nil }
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: found.start)
+        return lower ..< utf8.index(lower, offsetBy: found.length)
     }
 
     /// "Judul Berita - Halaman 2", "Judul Berita Halaman all", "Title - Page 3" -> "Judul Berita".

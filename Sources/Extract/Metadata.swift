@@ -45,42 +45,90 @@ enum MetadataCollector {
         var page = PageMetadata()
         guard let root = document.root else { return page }
         page.htmlLang = root.attribute("lang") ?? root.attribute("xml:lang")
-        if let head = root.child(named: "head") {
-            head.walkDescendants { node in
-                guard node.isElement else { return .skipChildren }
-                switch node.name {
-                case "meta":
-                    let key = node.attribute("property") ?? node.attribute("name") ?? node.attribute("itemprop")
-                        ?? node.attribute("http-equiv")
-                    if let key, let content = node.attribute("content") {
-                        page.meta[asciiLowercasedPrefix(key, 80), default: []].append(collapseWhitespace(content))
+        guard let head = root.child(named: "head") else { return page }
+        // One scan of <head> on borrowed bytes (a Node walk made a Node and a name String per element):
+        // meta, title and link outside script/style/noscript; JSON-LD scripts anywhere in it.
+        var depth = 0
+        var opaqueDepth = Int.max  // inside style/noscript below this depth: only JSON-LD is looked for
+        head.scanDescendants(maxDepth: Int.max, enter: { item in
+            guard item.isElement else { return .skip }
+            depth += 1
+            let name = item.withNameBytes(HeadElement.init)
+            if name == .script {
+                if let type = item.attribute("type"), type.lowercased() == "application/ld+json" {
+                    absorbJSONLD(item.node(in: document).textContent, into: &page.jsonLD)
+                }
+                return .skip
+            }
+            guard depth < opaqueDepth else { return .descend }
+            switch name {
+            case .meta:
+                var key: String?, fallbackKeys: [String?] = [nil, nil, nil], content: String?
+                item.forEachAttributeBytes { attributeName, value in
+                    switch HeadElement.attribute(attributeName) {
+                    case 0: if key == nil { key = String(decoding: value, as: UTF8.self) }
+                    case 1: if fallbackKeys[0] == nil { fallbackKeys[0] = String(decoding: value, as: UTF8.self) }
+                    case 2: if fallbackKeys[1] == nil { fallbackKeys[1] = String(decoding: value, as: UTF8.self) }
+                    case 3: if fallbackKeys[2] == nil { fallbackKeys[2] = String(decoding: value, as: UTF8.self) }
+                    case 4: if content == nil { content = String(decoding: value, as: UTF8.self) }
+                    default: break
                     }
-                    return .skipChildren
-                case "title":
-                    if page.titleTag == nil { page.titleTag = collapseWhitespace(node.textContent) }
-                    return .skipChildren
-                case "link":
-                    let rel = node.attribute("rel")?.lowercased() ?? ""
-                    if rel == "canonical", page.canonical == nil { page.canonical = node.attribute("href") }
-                    if rel == "next", page.nextLink == nil { page.nextLink = node.attribute("href") }
-                    return .skipChildren
-                case "script", "style", "noscript": return .skipChildren
-                default: return .visitChildren
                 }
-            }
-        }
-        // JSON-LD in the head (the body's arrives through the mirror's signals).
-        if let head = root.child(named: "head") {
-            head.walkDescendants { node in
-                guard node.isElement else { return .skipChildren }
-                if node.hasName("script"), node.attribute("type")?.lowercased() == "application/ld+json" {
-                    absorbJSONLD(node.textContent, into: &page.jsonLD)
-                    return .skipChildren
+                // property, then name, itemprop, http-equiv.
+                if let key = key ?? fallbackKeys[0] ?? fallbackKeys[1] ?? fallbackKeys[2], let content {
+                    page.meta[asciiLowercasedPrefix(key, 80), default: []].append(collapseWhitespace(content))
                 }
-                return .visitChildren
+                return .skip
+            case .title:
+                if page.titleTag == nil { page.titleTag = collapseWhitespace(item.node(in: document).textContent) }
+                return .skip
+            case .link:
+                let rel = item.attribute("rel")?.lowercased() ?? ""
+                if rel == "canonical", page.canonical == nil { page.canonical = item.attribute("href") }
+                if rel == "next", page.nextLink == nil { page.nextLink = item.attribute("href") }
+                return .skip
+            case .opaque:
+                opaqueDepth = depth
+                return .descend
+            default:
+                return .descend
             }
-        }
+        }, leave: {
+            if depth == opaqueDepth { opaqueDepth = Int.max }
+            depth -= 1
+        })
         return page
+    }
+
+    /// The <head> elements `collect` tells apart, by name bytes.
+    private enum HeadElement {
+        case meta, title, link, script, opaque, other
+
+        init(_ name: UnsafeBufferPointer<UInt8>) {
+            func equals(_ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == name.count else { return false }
+                for index in 0..<name.count where literal.utf8Start[index] != name[index] { return false }
+                return true
+            }
+            if equals("meta") { self = .meta } else if equals("title") { self = .title } else if equals("link") { self = .link }
+            else if equals("script") { self = .script } else if equals("style") || equals("noscript") { self = .opaque }
+            else { self = .other }
+        }
+
+        /// 0 property, 1 name, 2 itemprop, 3 http-equiv, 4 content, -1 other.
+        static func attribute(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+            func equals(_ literal: StaticString) -> Bool {
+                guard literal.utf8CodeUnitCount == name.count else { return false }
+                for index in 0..<name.count where literal.utf8Start[index] != name[index] { return false }
+                return true
+            }
+            if equals("property") { return 0 }
+            if equals("name") { return 1 }
+            if equals("itemprop") { return 2 }
+            if equals("http-equiv") { return 3 }
+            if equals("content") { return 4 }
+            return -1
+        }
     }
 
     /// Adds what the mirror walk saw in the body: JSON-LD scripts, <time datetime>, itemprop values.
@@ -104,7 +152,8 @@ enum MetadataCollector {
             return
         }
         // Some sites leave raw control characters in JSON-LD strings; retry with them replaced.
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
+        // Control characters are single bytes in UTF-8: replace them byte by byte.
+        let cleaned = String(decoding: text.utf8.map { $0 < 0x20 ? 0x20 : $0 }, as: UTF8.self)
         if let data2 = cleaned.data(using: .utf8),
            let json2 = try? JSONSerialization.jsonObject(with: data2, options: [.fragmentsAllowed]) {
             absorb(json2, into: &article)
@@ -182,25 +231,111 @@ enum MetadataCollector {
 }
 
 enum Language {
-    private static let indonesian: Set<Substring> = ["yang", "dan", "di", "dari", "ini", "itu", "dengan", "untuk",
+    fileprivate static let indonesian: Set<Substring> = ["yang", "dan", "di", "dari", "ini", "itu", "dengan", "untuk",
                                                      "tidak", "dalam", "akan", "pada", "juga", "ke", "karena", "adalah",
                                                      "oleh", "ada", "kata", "telah", "sudah", "bahwa", "saat"]
-    private static let english: Set<Substring> = ["the", "and", "of", "to", "in", "is", "that", "for", "it", "with",
+    fileprivate static let english: Set<Substring> = ["the", "and", "of", "to", "in", "is", "that", "for", "it", "with",
                                                   "was", "on", "as", "are", "be", "this", "by", "have", "from"]
 
     /// "id" or "en" from stop-word counts over (at most) the first 400 words, nil when neither is clear.
     static func detect(_ paragraphs: [String]) -> String? {
-        var idCount = 0, enCount = 0, words = 0
+        var counts = WordCounts()
         for paragraph in paragraphs.prefix(12) {
-            for word in asciiLowercasedPrefix(paragraph, 600).split(whereSeparator: { !$0.isLetter }) {
-                words += 1
-                if indonesian.contains(word) { idCount += 1 } else if english.contains(word) { enCount += 1 }
-                if words > 400 { break }
+            if !counts.scan(asciiLowercasedPrefixBytes(paragraph, 600)) {
+                // A character made of several scalars: let Swift find the characters.
+                for word in asciiLowercasedPrefix(paragraph, 600).split(whereSeparator: { !$0.isLetter }) {
+                    counts.add(word)
+                    if counts.words > 400 { break }
+                }
             }
-            if words > 400 { break }
+            if counts.words > 400 { break }
         }
-        guard idCount + enCount >= 3 else { return nil }
-        return idCount >= enCount ? "id" : "en"
+        guard counts.id + counts.en >= 3 else { return nil }
+        return counts.id >= counts.en ? "id" : "en"
+    }
+
+    /// Stop words packed into an integer (all are ASCII and at most 8 letters), so a word is looked up without
+    /// making a string of it.
+    private static func pack<C: Collection>(_ word: C) -> UInt64? where C.Element == UInt8 {
+        guard word.count <= 8 else { return nil }
+        var key: UInt64 = 0
+        for byte in word { key = key << 8 | UInt64(byte) }
+        return key
+    }
+
+    private static let indonesianKeys = Set(indonesian.compactMap { pack(Array($0.utf8)) })
+    private static let englishKeys = Set(english.compactMap { pack(Array($0.utf8)) })
+
+    private struct WordCounts {
+        var id = 0, en = 0, words = 0
+
+        mutating func add(_ word: Substring) {
+            words += 1
+            if Language.indonesian.contains(word) { id += 1 } else if Language.english.contains(word) { en += 1 }
+        }
+
+        /// Counts the words (runs of letters, as `Character.isLetter` = the first scalar is alphabetic) of one
+        /// lowercased paragraph head; false, counting nothing, when a scalar might join the previous one into
+        /// one character (then the caller splits by characters).
+        mutating func scan(_ bytes: [UInt8]) -> Bool {
+            // First pass: every scalar must stand alone as a character.
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    if lead == 0x0D { return false }
+                    index += 1
+                    continue
+                }
+                let (value, length) = decodeScalar(bytes, index)
+                if value >= 0x300 && !(value >= 0x2000 && value < 0x2070 && value != 0x200C && value != 0x200D) {
+                    return false
+                }
+                index += length
+            }
+            var wordStart = -1
+            var wordIsASCII = true
+            func finish(_ end: Int) {
+                words += 1
+                if wordIsASCII, let key = Language.pack(bytes[wordStart ..< end]) {
+                    if Language.indonesianKeys.contains(key) { id += 1 } else if Language.englishKeys.contains(key) { en += 1 }
+                }
+                wordStart = -1
+                wordIsASCII = true
+            }
+            index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                var length = 1
+                let isLetter: Bool
+                if lead < 0x80 {
+                    isLetter = (lead >= 0x61 && lead <= 0x7A) || (lead >= 0x41 && lead <= 0x5A)
+                } else {
+                    let decoded = decodeScalar(bytes, index)
+                    length = decoded.length
+                    isLetter = Unicode.Scalar(decoded.value)?.properties.isAlphabetic ?? false
+                }
+                if isLetter {
+                    if wordStart < 0 { wordStart = index }
+                    if lead >= 0x80 { wordIsASCII = false }
+                } else if wordStart >= 0 {
+                    finish(index)
+                    if words > 400 { return true }
+                }
+                index += length
+            }
+            if wordStart >= 0 { finish(bytes.count) }
+            return true
+        }
+
+        private func decodeScalar(_ bytes: [UInt8], _ index: Int) -> (value: UInt32, length: Int) {
+            let lead = bytes[index]
+            func next(_ offset: Int) -> UInt32 { index + offset < bytes.count ? UInt32(bytes[index + offset] & 0x3F) : 0 }
+            if lead >= 0xF0 { return ((UInt32(lead & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3), 4) }
+            if lead >= 0xE0 { return ((UInt32(lead & 0x0F) << 12) | (next(1) << 6) | next(2), 3) }
+            if lead >= 0xC0 { return ((UInt32(lead & 0x1F) << 6) | next(1), 2) }
+            return (UInt32(lead), 1)
+        }
     }
 
     /// The primary subtag of a BCP 47 tag or locale ("en-US" -> "en", "id_ID" -> "id").

@@ -42,9 +42,9 @@ extension MiniDOM {
     }
 }
 
-/// SpoolTextFormat.line with a fast path: when no character can change under NFC (Latin, general punctuation,
-/// CJK ideographs), whitespace is collapsed and invisible characters dropped here without Unicode property
-/// lookups; anything else goes through SpoolTextFormat.line. Same output either way.
+/// SpoolTextFormat.line with a fast path: when no character can change under NFC (see `isNFCStable`), whitespace
+/// is collapsed and invisible characters dropped here, straight into the new string's storage, without Unicode
+/// property lookups; anything else goes through SpoolTextFormat.line. Same output either way.
 func spoolLine(_ raw: String) -> String {
     var text = raw
     return text.withUTF8 { spoolLine(bytes: $0) }
@@ -52,35 +52,45 @@ func spoolLine(_ raw: String) -> String {
 
 /// `spoolLine` on UTF-8 bytes.
 func spoolLine(bytes input: UnsafeBufferPointer<UInt8>) -> String {
+    let count = input.count
+    guard count > 0 else { return "" }
     var needsFullPath = false
-    let result: [UInt8] = { (bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] in
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
+    // The output is never longer than the input: a run of whitespace becomes at most one space.
+    let result = String(unsafeUninitializedCapacity: count) { out -> Int in
+        var written = 0
         var pending = false
         var index = 0
-        let count = bytes.count
         while index < count {
-            let lead = bytes[index]
+            let lead = input[index]
+            if lead < 0x80 {
+                // ASCII: printable kept, whitespace collapsed, other controls dropped.
+                if lead > 0x20 && lead != 0x7F {
+                    if pending { out[written] = 0x20; written += 1; pending = false }
+                    out[written] = lead
+                    written += 1
+                } else if lead == 0x20 || (lead >= 0x09 && lead <= 0x0D) {
+                    pending = written > 0
+                }
+                index += 1
+                continue
+            }
             var length = 1
             var value = UInt32(lead)
             if lead >= 0xF0 {
                 length = 4
-                value = index + 3 < count ? (UInt32(lead & 0x07) << 18) | (UInt32(bytes[index + 1] & 0x3F) << 12)
-                    | (UInt32(bytes[index + 2] & 0x3F) << 6) | UInt32(bytes[index + 3] & 0x3F) : 0xFFFD
+                value = index + 3 < count ? (UInt32(lead & 0x07) << 18) | (UInt32(input[index + 1] & 0x3F) << 12)
+                    | (UInt32(input[index + 2] & 0x3F) << 6) | UInt32(input[index + 3] & 0x3F) : 0xFFFD
             } else if lead >= 0xE0 {
                 length = 3
-                value = index + 2 < count ? (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6)
-                    | UInt32(bytes[index + 2] & 0x3F) : 0xFFFD
+                value = index + 2 < count ? (UInt32(lead & 0x0F) << 12) | (UInt32(input[index + 1] & 0x3F) << 6)
+                    | UInt32(input[index + 2] & 0x3F) : 0xFFFD
             } else if lead >= 0xC0 {
                 length = 2
-                value = index + 1 < count ? (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F) : 0xFFFD
+                value = index + 1 < count ? (UInt32(lead & 0x1F) << 6) | UInt32(input[index + 1] & 0x3F) : 0xFFFD
             }
             var isSpace = false
             var drop = false
-            if value < 0x80 {
-                if value == 0x20 || (value >= 0x09 && value <= 0x0D) { isSpace = true }
-                else if value < 0x20 || value == 0x7F { drop = true }
-            } else if value < 0x300 {
+            if value < 0x300 {
                 if value == 0x85 || value == 0xA0 { isSpace = true }
                 else if value < 0xA0 || value == 0xAD { drop = true }
             } else if value >= 0x2000 && value <= 0x206F {
@@ -90,21 +100,43 @@ func spoolLine(bytes input: UnsafeBufferPointer<UInt8>) -> String {
                 isSpace = true
             } else if value == 0xFEFF {
                 drop = true
-            } else if !(value >= 0x4E00 && value <= 0x9FFF) {
+            } else if !isNFCStable(value) {
                 needsFullPath = true
-                return []
+                return 0
             }
             if isSpace {
-                pending = !out.isEmpty
+                pending = written > 0
             } else if !drop {
-                if pending { out.append(0x20); pending = false }
+                if pending { out[written] = 0x20; written += 1; pending = false }
                 let end = min(index + length, count)
-                for position in index..<end { out.append(bytes[position]) }
+                var position = index
+                while position < end { out[written] = input[position]; written += 1; position += 1 }
             }
             index += length
         }
-        return out
-    }(input)
+        return written
+    }
     if needsFullPath { return SpoolTextFormat.line(String(decoding: input, as: UTF8.self)) }
-    return String(decoding: result, as: UTF8.self)
+    return result
+}
+
+/// Scalars (above U+02FF) that NFC leaves alone wherever they stand: starters (canonical combining class 0) that
+/// are NFC_Quick_Check=Yes and never the second half of a canonical composition. Greek and Cyrillic letters
+/// (without their combining marks and Greek's three singletons), kana (without the combining voiced marks),
+/// CJK symbols and ideographs, Hangul syllables (the conjoining jamo that could follow are not here), fullwidth
+/// forms, emoji. A combining mark anywhere sends the whole line to the full path. Checked scalar by scalar
+/// against SpoolTextFormat.line in the unit tests.
+@inline(__always)
+func isNFCStable(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x0370 ... 0x03FF: return value != 0x0374 && value != 0x037E && value != 0x0387
+    case 0x0400 ... 0x0482, 0x048A ... 0x04FF: return true
+    case 0x3001 ... 0x3029, 0x3030 ... 0x303F: return true
+    case 0x3041 ... 0x3096, 0x309B ... 0x30FF: return true
+    case 0x3400 ... 0x4DBF, 0x4E00 ... 0x9FFF: return true
+    case 0xAC00 ... 0xD7A3: return true
+    case 0xFF01 ... 0xFFEF: return true
+    case 0x1F000 ... 0x1FAFF: return true
+    default: return false
+    }
 }
