@@ -89,6 +89,13 @@ enum URLResolver {
     }
 
     private static func trimmed(_ text: String) -> String {
+        // Nothing to trim when neither end byte can belong to one of the five characters below (the usual case;
+        // the Character walk costs grapheme breaking).
+        guard let firstByte = text.utf8.first, let lastByte = text.utf8.last else { return text }
+        if !(firstByte == 0x20 || firstByte == 0x09 || firstByte == 0x0A || firstByte == 0x0D || firstByte == 0xC2)
+            && !(lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0A || lastByte == 0x0D || lastByte == 0xA0) {
+            return text
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{A0}" }
         guard let first = text.firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = text.lastIndex(where: { !isSpace($0) })!

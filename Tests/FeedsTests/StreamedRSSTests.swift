@@ -208,3 +208,28 @@ struct StreamedRSSTests {
         print("corpus: \(files.count) files, \(streamed) read by the streamed path")
     }
 }
+
+@Suite("JSON dates")
+struct FeedJSONDateTests {
+    @Test("dates written in place read exactly as DateParser.rfc3339UTC writes them")
+    func datesMatchRFC3339UTC() {
+        var seed: UInt64 = 7
+        func next() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(Int64(bitPattern: seed) >> 20) / 1000  // about +-4.4e12 s, with fractions
+        }
+        var dates = (0..<5000).map { _ in Date(timeIntervalSince1970: next()) }
+        dates += [0, -0.5, -1, 86_399.9, -86_400, 951_782_400, 253_402_300_799, 253_402_300_800, -62_135_596_800,
+                  -62_167_219_201].map { Date(timeIntervalSince1970: $0) }
+        let feed = ParsedFeed(kind: .rss, items: dates.map { FeedItem(published: $0) })
+        let json = FeedJSON.string(feed, prettyPrinted: false)
+        let expected = dates.map { "\"published\":\"\(DateParser.rfc3339UTC($0))\"" }
+        var missing = 0
+        var rest = json[...]
+        for text in expected {
+            guard let range = rest.range(of: text) else { missing += 1; continue }
+            rest = rest[range.upperBound...]
+        }
+        #expect(missing == 0)
+    }
+}
