@@ -108,7 +108,10 @@ public enum ConfigLoader {
             return .failure("cannot read config file: \(String(cString: strerror(errno)))")
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else { return .failure("not a regular file") }
+        // One allocation of the file's size (+1 to read the end in the same loop) instead of doubling growth:
+        // fewer large blocks freed behind the daemon's long-lived data as it starts.
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(Int(status.st_size), 0), maxFileBytes) + 1)
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -359,7 +362,10 @@ private struct Validator {
             report("feeds", "feeds: expected an array of tables ([[feeds]]), got \(value.typeDescription)")
             return []
         }
+        // Exactly sized: the daemon keeps this array for its life, and doubling growth would leave up to half
+        // of it unused (0.5 MB at 10,000 feeds).
         var result: [FeedConfig] = []
+        result.reserveCapacity(array.count)
         var firstLineOfName: [String: Int] = [:]
         for index in 0..<array.count {
             guard let table = array[index].table else {
