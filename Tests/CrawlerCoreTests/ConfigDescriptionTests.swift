@@ -24,3 +24,32 @@ import Logging
         #expect(serviceName.utf8.count < 2_000, "\(serviceName.prefix(300))")
     }
 }
+
+/// FeedConfig keeps its rarely set values in a box: the daemon holds three copies of every feed's FeedConfig.
+@Suite struct FeedConfigStorageTests {
+    @Test func staysSmall() {
+        #expect(MemoryLayout<FeedConfig>.stride <= 48)
+    }
+
+    @Test func boxedValuesReadWriteAndCompareLikeFields() {
+        var feed = FeedConfig(name: "a", url: "http://a/")
+        #expect(feed.intervalSeconds == nil && feed.linkPattern == nil && feed.maxAgeSeconds == nil
+                && feed.respectRobotsTxt == nil)
+        feed.intervalSeconds = 300
+        feed.linkPattern = "/read/"
+        feed.maxAgeSeconds = 86_400
+        feed.respectRobotsTxt = false
+        #expect(feed == FeedConfig(name: "a", url: "http://a/", intervalSeconds: 300, linkPattern: "/read/",
+                                   maxAgeSeconds: 86_400, respectRobotsTxt: false))
+        let copy = feed
+        feed.maxAgeSeconds = 60
+        #expect(copy.maxAgeSeconds == 86_400, "a copy keeps its own values")
+        #expect(feed != copy)
+        // Unset again: equal to a feed that never set anything.
+        feed.intervalSeconds = nil
+        feed.linkPattern = nil
+        feed.maxAgeSeconds = nil
+        feed.respectRobotsTxt = nil
+        #expect(feed == FeedConfig(name: "a", url: "http://a/"))
+    }
+}

@@ -98,28 +98,72 @@ public struct FeedConfig: Sendable, Equatable {
     /// Unique, used in logs, status and the sidecar's `feed`.
     public var name: String
     public var url: String
-    /// nil = the global default.
-    public var intervalSeconds: Int?
     public var kind: FeedKind
-    /// For `kind = "html"`: a regular expression article URLs must match.
-    public var linkPattern: String?
-    /// For sitemaps: skip items published longer ago than this.
-    public var maxAgeSeconds: Int?
     public var enabled: Bool
+    /// The settings most feeds leave unset, boxed (nil when all are unset): the daemon holds three copies of
+    /// every feed's FeedConfig (config, crawler, schedule), and the box takes one from 80 to 48 bytes
+    /// (1.4 MB less at 10,000 feeds).
+    private var overrides: Overrides?
+
+    /// nil = the global default.
+    public var intervalSeconds: Int? {
+        get { overrideValues.intervalSeconds }
+        set { changeOverrides { $0.intervalSeconds = newValue } }
+    }
+    /// For `kind = "html"`: a regular expression article URLs must match.
+    public var linkPattern: String? {
+        get { overrideValues.linkPattern }
+        set { changeOverrides { $0.linkPattern = newValue } }
+    }
+    /// For sitemaps: skip items published longer ago than this.
+    public var maxAgeSeconds: Int? {
+        get { overrideValues.maxAgeSeconds }
+        set { changeOverrides { $0.maxAgeSeconds = newValue } }
+    }
     /// Per-feed override of `respect_robots_txt`; nil = the global setting.
-    public var respectRobotsTxt: Bool?
+    public var respectRobotsTxt: Bool? {
+        get { overrideValues.respectRobotsTxt }
+        set { changeOverrides { $0.respectRobotsTxt = newValue } }
+    }
 
     public init(name: String, url: String, intervalSeconds: Int? = nil, kind: FeedKind = .auto,
                 linkPattern: String? = nil, maxAgeSeconds: Int? = nil, enabled: Bool = true,
                 respectRobotsTxt: Bool? = nil) {
-        self.respectRobotsTxt = respectRobotsTxt
         self.name = name
         self.url = url
-        self.intervalSeconds = intervalSeconds
         self.kind = kind
-        self.linkPattern = linkPattern
-        self.maxAgeSeconds = maxAgeSeconds
         self.enabled = enabled
+        self.overrides = Overrides(OverrideValues(intervalSeconds: intervalSeconds, linkPattern: linkPattern,
+                                                  maxAgeSeconds: maxAgeSeconds, respectRobotsTxt: respectRobotsTxt))
+    }
+
+    private struct OverrideValues: Sendable, Equatable {
+        var intervalSeconds: Int?
+        var linkPattern: String?
+        var maxAgeSeconds: Int?
+        var respectRobotsTxt: Bool?
+    }
+
+    /// `indirect`: the values live in an immutable heap box, one pointer here; a change makes a new box.
+    private indirect enum Overrides: Sendable, Equatable {
+        case values(OverrideValues)
+
+        /// nil when every value is unset, so equal FeedConfigs always compare equal.
+        init?(_ values: OverrideValues) {
+            guard values != OverrideValues() else { return nil }
+            self = .values(values)
+        }
+    }
+
+    private var overrideValues: OverrideValues {
+        guard case .values(let values)? = overrides else { return OverrideValues() }
+        return values
+    }
+
+    private mutating func changeOverrides(_ change: (inout OverrideValues) -> Void) {
+        var values = overrideValues
+        change(&values)
+        overrides = Overrides(values)
     }
 }
 
