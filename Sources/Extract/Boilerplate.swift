@@ -111,8 +111,9 @@ public enum Boilerplate {
 
     /// "Ikuti saluran WhatsApp ...", "Follow Google News ...", "Gabung channel Telegram ...".
     static func isChannelPrompt(_ lowered: [UInt8]) -> Bool {
-        guard channelPlaces.contains(where: { lowered.containsBytes($0) }) else { return false }
-        return channelVerbs.matches(lowered)
+        // The verb (a prefix test) first: most lines fail it, and then the ten substring searches are not needed.
+        guard channelVerbs.matches(lowered) else { return false }
+        return channelPlaces.contains(where: { lowered.containsBytes($0) })
     }
 
     static let channelPlaces = ["google news", "whatsapp channel", "saluran whatsapp", "channel whatsapp", "telegram",

@@ -102,7 +102,7 @@ public struct Extractor: Sendable {
         let rule = rules.rule(forHost: host)
         var page = MetadataCollector.collect(document)
         // One walk mirrors the whole page for the scorer and collects the body's metadata signals.
-        let fullDOM = MiniDOM(document: document, byteCount: html.count)
+        let fullDOM = MiniDOM(document: document, byteCount: html.count, nodeBound: MiniDOM.nodeBound(html))
         MetadataCollector.absorb(fullDOM.signals, dom: fullDOM, into: &page)
         // The scorer rewrites its mirror; relaxed retries start again from this pristine copy (arrays are shared
         // until written, so this costs nothing on the usual single pass).
@@ -319,11 +319,21 @@ public struct Extractor: Sendable {
 
     /// The lowercased host of an http(s) URL without parsing the whole URL ("" when there is none).
     static func host(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return "" }
-        var host = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
-        if let colon = host.lastIndex(of: ":"), !host.hasPrefix("[") { host = host[..<colon] }
-        return asciiLowercasedPrefix(String(host), 255)
+        // On bytes: Foundation's range(of:) cost 25,000 instructions here.
+        let bytes = Array(url.utf8)
+        var schemeEnd = -1
+        if bytes.count >= 3 {
+            for index in 0 ... bytes.count - 3 where bytes[index] == 0x3A && bytes[index + 1] == 0x2F && bytes[index + 2] == 0x2F {
+                schemeEnd = index + 3
+                break
+            }
+        }
+        guard schemeEnd >= 0 else { return "" }
+        var start = schemeEnd, end = schemeEnd
+        while end < bytes.count && bytes[end] != 0x2F && bytes[end] != 0x3F && bytes[end] != 0x23 { end += 1 }
+        if let at = bytes[start ..< end].lastIndex(of: 0x40) { start = at + 1 }
+        if let colon = bytes[start ..< end].lastIndex(of: 0x3A), !(start < end && bytes[start] == 0x5B) { end = colon }
+        return asciiLowercasedPrefix(String(decoding: bytes[start ..< end], as: UTF8.self), 255)
     }
 
     static let indonesianDomains = ["detik.com", "kompas.com", "tribunnews.com", "sindonews.com", "okezone.com",

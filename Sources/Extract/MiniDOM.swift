@@ -1,6 +1,7 @@
 // A small mutable mirror of the libxml2 tree that the scorer can restructure cheaply (wrap text runs in
 // paragraphs, retag, move and drop nodes) without touching libxml2's DOM or allocating per-node objects.
 // Nodes live in flat arrays and refer to each other by Int32 index; -1 means "none".
+import Glibc
 import LibXML2
 
 /// The element names the extractor cares about; everything else is `.other` (treated as inline text).
@@ -423,14 +424,32 @@ final class MiniDOM {
     /// bounded in memory and time; real articles have a few thousand.
     static let maxNodes = 400_000
 
-    convenience init(document: Document, byteCount: Int) {
-        self.init(top: document.root, byteCount: byteCount)
+    convenience init(document: Document, byteCount: Int, nodeBound: Int? = nil) {
+        self.init(top: document.root, byteCount: byteCount, nodeBound: nodeBound)
+    }
+
+    /// An upper bound on the nodes libxml2 builds from `html`, without walking the tree: every element and comment
+    /// starts with a '<'; text nodes lie between them (at most one more than the '<'s), and the parser adds at most
+    /// an implied <p> per text run plus html, head and body.
+    static func nodeBound(_ html: [UInt8]) -> Int {
+        var opens = 0
+        html.withUnsafeBytes { bytes in
+            // memchr is vectorised: a byte loop here cost 5 instructions a byte.
+            guard var position = bytes.baseAddress else { return }
+            let end = position + bytes.count
+            while position < end, let found = memchr(position, 0x3C, end - position) {
+                opens += 1
+                position = UnsafeRawPointer(found) + 1
+            }
+        }
+        return 3 * opens + 8
     }
 
     private init(copying other: MiniDOM) {
         nodes = other.nodes.copy()
         texts = other.texts.copy()
         scanLimit = other.scanLimit
+        nodeLimit = other.nodeLimit
         textBytes = other.textBytes
         attrs = other.attrs
         attributeBytes = other.attributeBytes
@@ -449,14 +468,20 @@ final class MiniDOM {
 
     /// Mirrors `top` and its subtree (a rule's body container, or the whole document). `byteCount` is the page's
     /// size: every mirrored node stems from at least one source byte, which bounds the buffers.
-    init(top: Node?, byteCount: Int) {
-        // Exact sizing: count the nodes first (a pointer walk in C), capped for hostile pages.
-        let present = top?.countDescendants(maxDepth: Self.maxDepth) ?? 0
+    init(top: Node?, byteCount: Int, nodeBound: Int? = nil) {
+        // Sizing: the caller's bound for the whole page (free: counted on the source bytes), else an exact count of
+        // the subtree (a pointer walk, but over a tree libxml2 just built and the cache no longer holds: it cost
+        // as much as the mirroring walk itself). Capped for hostile pages.
+        let present = nodeBound ?? (top?.countDescendants(maxDepth: Self.maxDepth) ?? 0)
         scanLimit = min(present + 1, Self.maxNodes)
         _ = byteCount
+        // Unused capacity is never touched, so an overestimate costs address space, not memory.
         nodes = PODBuffer(capacity: 2 * scanLimit + 256)
         texts = PODBuffer(capacity: scanLimit + 1)
-        guard let top else { return }
+        guard let top else {
+            nodeLimit = min(nodes.capacity, 256)
+            return
+        }
         texts.append(TextInfo(start: 0, byteCount: 1, length: 1, commas: 0, isWhitespace: true))  // all blank nodes
         textBytes.reserveCapacity(65_536)
         attributeBytes.reserveCapacity(16_384)
@@ -497,7 +522,12 @@ final class MiniDOM {
             stack.removeLast()
         })
         if body < 0 { body = root }
+        nodeLimit = min(nodes.capacity, 2 * nodes.count + 256)
     }
+
+    /// Node indices stay below this: the mirrored nodes and room for as many created ones (a paragraph per text
+    /// run or <br> chain at most), so per-node buffers (the scorer's) are sized to the page, not to the bound.
+    private(set) var nodeLimit = 0
 
     /// Never content: scripts, styles, head matter, embedded documents.
     static let skippedNames: Set<String> = ["script", "style", "noscript", "template", "head", "svg", "link",
@@ -792,7 +822,8 @@ final class MiniDOM {
     }
 
     func createElement(_ tag: Tag) -> Int32 {
-        Int32(nodes.append(MNode(tag: tag)))
+        guard nodes.count < nodeLimit else { return -1 }
+        return Int32(nodes.append(MNode(tag: tag)))
     }
 
     func setTag(_ index: Int32, _ tag: Tag) { nodes[Int(index)].tag = tag }

@@ -88,7 +88,7 @@ final class Scorer {
         self.flags = flags
         self.articleTitle = articleTitle
         self.explain = explain ? [] : nil
-        let capacity = dom.nodes.capacity
+        let capacity = dom.nodeLimit
         scores = PODBuffer(repeating: 0, capacity: capacity)
         initialized = PODBuffer(repeating: false, capacity: capacity)
         totalText = PODBuffer(repeating: 0, capacity: capacity)
