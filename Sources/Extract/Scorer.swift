@@ -79,8 +79,9 @@ final class Scorer {
     var explain: [ExplainEntry]?
     private(set) var byline: String?
     /// Per node (by index, over the mirror's whole capacity, so nodes created later fit).
-    private let scores: PODBuffer<Double>
-    private let initialized: PODBuffer<Bool>
+    /// Per node (by index, up to the mirror's node limit, so nodes created later fit): one buffer for all the
+    /// per-node numbers (five separate ones cost five allocations and page-fault rounds per pass).
+    private let stats: PODBuffer<NodeNumbers>
     private(set) var chosen: String = ""
 
     init(dom: MiniDOM, flags: ScorerFlags, articleTitle: String, explain: Bool) {
@@ -88,12 +89,7 @@ final class Scorer {
         self.flags = flags
         self.articleTitle = articleTitle
         self.explain = explain ? [] : nil
-        let capacity = dom.nodeLimit
-        scores = PODBuffer(repeating: 0, capacity: capacity)
-        initialized = PODBuffer(repeating: false, capacity: capacity)
-        totalText = PODBuffer(repeating: 0, capacity: capacity)
-        totalCommas = PODBuffer(repeating: 0, capacity: capacity)
-        totalLink = PODBuffer(repeating: 0, capacity: capacity)
+        stats = PODBuffer(repeating: NodeNumbers(), capacity: dom.nodeLimit)
     }
 
     // MARK: - Helpers
@@ -142,12 +138,12 @@ final class Scorer {
         default: score = 0
         }
         score += Double(classWeight(node))
-        scores[Int(node)] = score
-        initialized[Int(node)] = true
+        stats[Int(node)].score = score
+        stats[Int(node)].initialized = true
     }
 
     private func isInitialized(_ node: Int32) -> Bool {
-        Int(node) < initialized.count && initialized[Int(node)]
+        Int(node) < stats.count && stats[Int(node)].initialized
     }
 
     /// Elements only, document order (Readability's _getNextNode).
@@ -336,7 +332,7 @@ final class Scorer {
         var candidates: [Int32] = []
         for element in elementsToScore {
             guard dom.parent(element) >= 0 else { continue }
-            let length = Int(totalText[Int(element)]), commas = Int(totalCommas[Int(element)])
+            let length = Int(stats[Int(element)].text), commas = Int(stats[Int(element)].commas)
             if length < 25 { continue }
             var ancestors: [Int32] = []
             var up = dom.parent(element)
@@ -350,18 +346,18 @@ final class Scorer {
                     candidates.append(ancestor)
                 }
                 let divider = level == 0 ? 1.0 : level == 1 ? 2.0 : Double(level * 3)
-                scores[Int(ancestor)] += contentScore / divider
+                stats[Int(ancestor)].score += contentScore / divider
             }
         }
 
         // Scale by link density and keep the five best.
         var top: [Int32] = []
         for candidate in candidates {
-            let text = totalText[Int(candidate)]
-            let density = text == 0 ? 0 : Double(totalLink[Int(candidate)]) / Double(text)
-            let scaled = scores[Int(candidate)] * (1 - density)
-            scores[Int(candidate)] = scaled
-            if let position = top.firstIndex(where: { scaled > scores[Int($0)] }) {
+            let text = stats[Int(candidate)].text
+            let density = text == 0 ? 0 : Double(stats[Int(candidate)].link) / Double(text)
+            let scaled = stats[Int(candidate)].score * (1 - density)
+            stats[Int(candidate)].score = scaled
+            if let position = top.firstIndex(where: { scaled > stats[Int($0)].score }) {
                 top.insert(candidate, at: position)
                 if top.count > 5 { top.removeLast() }
             } else if top.count < 5 {
@@ -380,9 +376,9 @@ final class Scorer {
             initializeNode(topCandidate)
             chosen = "whole body (no paragraph container scored)"
         } else {
-            chosen = "scored container \(describe(topCandidate)) score=\(Int(scores[Int(topCandidate)]))"
+            chosen = "scored container \(describe(topCandidate)) score=\(Int(stats[Int(topCandidate)].score))"
             var alternatives: [[Int32]] = []
-            for other in top.dropFirst() where scores[Int(other)] / scores[Int(topCandidate)] >= 0.75 {
+            for other in top.dropFirst() where stats[Int(other)].score / stats[Int(topCandidate)].score >= 0.75 {
                 var chain: [Int32] = []
                 var up = dom.parent(other)
                 while up >= 0 { chain.append(up); up = dom.parent(up) }
@@ -399,11 +395,11 @@ final class Scorer {
             if !isInitialized(topCandidate) { initializeNode(topCandidate) }
 
             var parent = dom.parent(topCandidate)
-            var lastScore = scores[Int(topCandidate)]
+            var lastScore = stats[Int(topCandidate)].score
             let threshold = lastScore / 3
             while parent >= 0 && dom.tag(parent) != .body {
                 if !isInitialized(parent) { parent = dom.parent(parent); continue }
-                let parentScore = scores[Int(parent)]
+                let parentScore = stats[Int(parent)].score
                 if parentScore < threshold { break }
                 if parentScore > lastScore { topCandidate = parent; break }
                 lastScore = parentScore
@@ -416,7 +412,7 @@ final class Scorer {
                 parent = dom.parent(topCandidate)
             }
             if !isInitialized(topCandidate) { initializeNode(topCandidate) }
-            if chosen.hasSuffix("score=\(Int(scores[Int(top[0])]))") == false || topCandidate != top[0] {
+            if chosen.hasSuffix("score=\(Int(stats[Int(top[0])].score))") == false || topCandidate != top[0] {
                 chosen += " -> widened to \(describe(topCandidate))"
             }
         }
@@ -424,7 +420,7 @@ final class Scorer {
         // Gather the top candidate and its worthy siblings.
         let article = dom.createElement(.div)
         guard article >= 0 else { return -1 }
-        let topScore = scores[Int(topCandidate)]
+        let topScore = stats[Int(topCandidate)].score
         let siblingThreshold = max(10, topScore * 0.2)
         let parentOfTop = dom.parent(topCandidate)
         let siblings = parentOfTop >= 0 ? dom.elementChildren(parentOfTop) : [topCandidate]
@@ -436,7 +432,7 @@ final class Scorer {
             } else {
                 var bonus = 0.0
                 if topHasClass, dom.sameClass(sibling, as: topCandidate) { bonus += topScore * 0.2 }
-                if isInitialized(sibling), scores[Int(sibling)] + bonus >= siblingThreshold {
+                if isInitialized(sibling), stats[Int(sibling)].score + bonus >= siblingThreshold {
                     append = true
                 } else if dom.tag(sibling) == .p {
                     let density = linkDensity(sibling)
@@ -463,9 +459,14 @@ final class Scorer {
         return article
     }
 
-    private let totalText: PODBuffer<Int32>
-    private let totalCommas: PODBuffer<Int32>
-    private let totalLink: PODBuffer<Float>
+    struct NodeNumbers {
+        var score: Double = 0
+        /// Text, comma and link-weighted text totals of the subtree (`computeTotals`).
+        var text: Int32 = 0
+        var commas: Int32 = 0
+        var link: Float = 0
+        var initialized = false
+    }
 
     private func computeTotals() {
         let count = dom.nodes.count
@@ -476,16 +477,16 @@ final class Scorer {
         for node in order.reversed() {
             let i = Int(node)
             if let info = dom.text(node) {
-                if !info.isWhitespace { totalText[i] = info.length; totalCommas[i] = info.commas }
+                if !info.isWhitespace { stats[i].text = info.length; stats[i].commas = info.commas }
             } else if dom.tag(node) == .a {
-                totalLink[i] = Float(totalText[i]) * Float(linkCoefficient(node))
+                stats[i].link = Float(stats[i].text) * Float(linkCoefficient(node))
             }
             let parent = dom.parent(node)
             if parent >= 0 && node != dom.root {
                 let p = Int(parent)
-                totalText[p] += totalText[i]
-                totalCommas[p] += totalCommas[i]
-                totalLink[p] += totalLink[i]
+                stats[p].text += stats[i].text
+                stats[p].commas += stats[i].commas
+                stats[p].link += stats[i].link
             }
         }
     }
@@ -689,12 +690,12 @@ final class Scorer {
         var doomed: [Int32] = []
         // Nothing is detached until the walk ends, so every subtree's text length is summed once, bottom-up
         // (innerTextLength per node walked each subtree again: quadratic in the depth).
-        let lengths = subtreeTextLengths(article)
+        subtreeTextLengths(article)
         var node = dom.following(article, within: article)
         while node >= 0 {
             let tag = dom.tag(node)
             guard tag != .text else { node = dom.following(node, within: article); continue }
-            let length = Int(lengths[Int(node)])
+            let length = Int(stats[Int(node)].text)
             if length > 0 && length < 400 && (tag == .div || tag == .ul || tag == .ol || tag == .p || tag == .section
                                                 || tag == .aside || tag == .table || tag == .blockquote) {
                 if startsWithRecirculationHead(node), linkDensity(node) >= 0.5 {
@@ -706,7 +707,7 @@ final class Scorer {
                 if tag == .ul || tag == .ol, linkDensity(node) >= 0.8 {
                     var previous = dom.nodes[Int(node)].prev
                     while previous >= 0, let info = dom.text(previous), info.isWhitespace { previous = dom.nodes[Int(previous)].prev }
-                    if previous >= 0, lengths[Int(previous)] <= 40, startsWithRecirculationHead(previous) {
+                    if previous >= 0, stats[Int(previous)].text <= 40, startsWithRecirculationHead(previous) {
                         note("drop", node, "link list after a 'read also' heading")
                         doomed.append(previous)
                         doomed.append(node)
@@ -722,19 +723,18 @@ final class Scorer {
 
     /// Drops every element of the given tags, tag by tag in the given order (one walk finds them all; a match
     /// inside an element an earlier tag already dropped is gone with it, as if each tag had its own walk).
-    /// `innerTextLength` of every node of the subtree, in the scorer's `totalText` buffer (free once the grab has
+    /// `innerTextLength` of every node of the subtree, in the scorer's `stats` buffer (free once the grab has
     /// scored: only cleaning runs after it).
-    private func subtreeTextLengths(_ top: Int32) -> PODBuffer<Int32> {
+    private func subtreeTextLengths(_ top: Int32) {
         var order: [Int32] = []
         dom.forEachInSubtree(top) { order.append($0) }
-        for node in order { totalText[Int(node)] = 0 }
+        for node in order { stats[Int(node)].text = 0 }
         for node in order.reversed() {
             let i = Int(node)
-            if let info = dom.text(node), !info.isWhitespace { totalText[i] = info.length }
+            if let info = dom.text(node), !info.isWhitespace { stats[i].text = info.length }
             let parent = dom.parent(node)
-            if parent >= 0 && node != top { totalText[Int(parent)] += totalText[i] }
+            if parent >= 0 && node != top { stats[Int(parent)].text += stats[i].text }
         }
-        return totalText
     }
 
     private func clean(_ article: Int32, _ tags: [Tag]) {
