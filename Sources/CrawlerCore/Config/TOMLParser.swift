@@ -3,9 +3,11 @@
 // (decimal, 0x, 0o, 0b), floats, booleans, arrays (multi-line, trailing comma) and inline tables. Dates and
 // times are refused with a clear message instead of being misread: no config key takes one.
 //
-// Why our own: TOMLKit (toml++) kept ~45 MB of its document model alive for a 10,000-feed config for the life
-// of the daemon. This reader works on the file's UTF-8 bytes in one pass and builds small tables that are
-// dropped once the `Config` value is built. It stops at the first syntax error, reported with its line.
+// Why our own: TOMLKit (toml++) kept its document model of the whole file alive for the daemon's life (the
+// 10,000-feed soak: 87.5 -> ~78 MB RSS without it) and reported lines only for syntax errors. This reader
+// works on the file's UTF-8 bytes in one pass and builds small tables, each key with its line, that are
+// dropped once the `Config` value is built (check-config, 10,000 feeds: 0.1 s user CPU). It stops at the
+// first syntax error, reported with its line.
 
 /// A syntax error: the 1-based line and a one-line reason.
 struct TOMLSyntaxError: Error, Equatable, CustomStringConvertible {
