@@ -85,6 +85,11 @@ public enum Boilerplate {
 
     /// "halaman 1 2 3", "halaman 1/2", "halaman 2 dari 3", "page 1 of 2", "1 2 3 selanjutnya".
     static func isPager(_ text: String) -> Bool {
+        // A pager starts with a page word or a number: an ASCII first byte that is neither 'h', 'p' nor a digit
+        // rules it out before any splitting.
+        if let first = text.utf8.first, first < 0x80, first != 0x68, first != 0x70, !(first >= 0x30 && first <= 0x39) {
+            return false
+        }
         var words = text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" })
         guard !words.isEmpty else { return false }
         var sawNumber = false

@@ -567,8 +567,12 @@ final class MiniDOM {
         return code
     }
 
-    private enum AttributeName {
-        case className, id, style, role, hidden, ariaHidden, href, rel, itemprop, ariaModal, datetime, content, other
+    /// `other` is negative as a code: those attributes' values are never read.
+    private enum AttributeName: UInt8 {
+        case className, id, style, role, hidden, ariaHidden, href, rel, itemprop, ariaModal, datetime, content
+        case other = 255
+
+        var code: Int { self == .other ? -1 : Int(rawValue) }
     }
 
     private static func attributeName(_ bytes: UnsafeBufferPointer<UInt8>) -> AttributeName {
@@ -607,8 +611,8 @@ final class MiniDOM {
             for index in 0..<bytes.count where literal.utf8Start[index] | 0x20 != bytes[index] | 0x20 { return false }
             return true
         }
-        node.forEachAttributeBytes { name, value in
-            switch Self.attributeName(name) {
+        node.forEachAttributeBytes(code: { Self.attributeName($0).code }) { code, value in
+            switch AttributeName(rawValue: UInt8(code)) ?? .other {
             case .className:
                 // Only the words are needed now; the bytes go to the arena for diagnostics and sibling matching.
                 classWords = HintBits.words(value)

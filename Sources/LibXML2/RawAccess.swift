@@ -163,3 +163,46 @@ extension Node {
         return count
     }
 }
+
+extension ScanItem {
+    /// `forEachAttributeBytes` for callers that want a few attributes: `code` maps each name to a caller's code
+    /// (negative: not wanted) and only wanted attributes have their value read. On a tree libxml2 has just built,
+    /// reading a value (the attribute's text child, then its content) costs two cache misses. Added for Extract.
+    public func forEachAttributeBytes(code: (UnsafeBufferPointer<UInt8>) -> Int,
+                                      _ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        guard isElement else { return }
+        var attr = pointer.pointee.properties
+        while let current = attr {
+            if let name = current.pointee.name {
+                let nameBuffer = UnsafeBufferPointer(start: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)))
+                let wanted = code(nameBuffer)
+                if wanted >= 0 {
+                    RawAttributes.withValue(current) { body(wanted, $0) }
+                }
+            }
+            attr = current.pointee.next
+        }
+    }
+}
+
+extension RawAttributes {
+    /// An attribute's text value as bytes (joined when it has several text pieces), as `forEach` reads it.
+    static func withValue(_ attribute: xmlAttrPtr, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let child = attribute.pointee.children
+        if let child, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE, let content = child.pointee.content {
+            body(UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+        } else if child == nil {
+            body(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
+        } else {
+            var joined: [UInt8] = []
+            var piece = child
+            while let part = piece {
+                if part.pointee.type == XML_TEXT_NODE, let content = part.pointee.content {
+                    joined.append(contentsOf: UnsafeBufferPointer(start: content, count: strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))))
+                }
+                piece = part.pointee.next
+            }
+            joined.withUnsafeBufferPointer { body($0) }
+        }
+    }
+}
