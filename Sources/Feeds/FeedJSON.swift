@@ -23,8 +23,7 @@ public enum FeedJSON {
         withBytes(feed, prettyPrinted: prettyPrinted) { Array($0) }
     }
 
-    /// Calls `body` with the document's UTF-8 bytes, valid only during the call: what `parse-feed --json` writes
-    /// to stdout without copying 5 MB into an Array first.
+    /// Calls `body` with the document's UTF-8 bytes, valid only during the call (no copy into an Array).
     public static func withBytes<R>(_ feed: ParsedFeed, prettyPrinted: Bool = true,
                                     _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         // One allocation for the whole document in the common case: the field texts plus ~320 bytes of keys,
@@ -36,6 +35,24 @@ public enum FeedJSON {
         }
         var writer = Writer(pretty: prettyPrinted, capacity: estimate)
         defer { writer.release() }
+        write(feed, into: &writer, flushingPast: nil) { _ in }
+        return try body(UnsafeBufferPointer(start: writer.base, count: writer.count))
+    }
+
+    /// Writes the document in pieces of about 64 KiB to `sink` (what `parse-feed --json` does with stdout): the
+    /// whole 5 MB document of a 5,000-item feed never sits in memory (~1,300 fewer pages to fault in).
+    public static func write(_ feed: ParsedFeed, prettyPrinted: Bool = true, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let piece = 64 << 10
+        var writer = Writer(pretty: prettyPrinted, capacity: piece + (piece >> 1))
+        defer { writer.release() }
+        write(feed, into: &writer, flushingPast: piece, sink)
+        sink(UnsafeBufferPointer(start: writer.base, count: writer.count))
+    }
+
+    /// The document into `writer`; with `flushingPast`, whatever is written is handed to `sink` and dropped each
+    /// time it exceeds that many bytes (between items).
+    private static func write(_ feed: ParsedFeed, into writer: inout Writer, flushingPast limit: Int?,
+                              _ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         writer.open("{")
         writer.key("title"); writer.value(feed.title); writer.comma()
         writer.key("link"); writer.value(feed.link); writer.comma()
@@ -55,11 +72,14 @@ public enum FeedJSON {
                 writer.key("author"); writer.value(item.author); writer.comma()
                 writer.key("summary"); writer.value(item.summary)
                 writer.close("}")
+                if let limit, writer.count > limit {
+                    sink(UnsafeBufferPointer(start: writer.base, count: writer.count))
+                    writer.removeAll()
+                }
             }
             writer.close("]")
         }
         writer.close("}")
-        return try body(UnsafeBufferPointer(start: writer.base, count: writer.count))
     }
 
     /// Builds the document as UTF-8 bytes in one manually grown buffer (memcpy appends: Array.append(contentsOf:)
@@ -83,6 +103,9 @@ public enum FeedJSON {
         }
 
         func release() { base.deallocate() }
+
+        /// Empties the buffer, keeping its memory.
+        mutating func removeAll() { count = 0 }
 
         private mutating func reserve(_ extra: Int) {
             guard count + extra > capacity else { return }

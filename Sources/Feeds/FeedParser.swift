@@ -218,7 +218,7 @@ public enum FeedParser {
         // Well-formed UTF-8 RSS (most feeds) is read from parser events without building a tree; anything the
         // streamed path cannot read exactly as the tree path would comes back nil and takes the tree path below.
         if options.allowsStreaming, decoded.encoding == "UTF-8", RSSStream.rootLooksLikeRSS(decoded.bytes),
-           let feed = RSSStream.parse(decoded.bytes, feedURL: url, dates: FeedDates(options)) {
+           let feed = RSSStream.parse(decoded.bytes, feedURL: url, dates: FeedDates(options), maxItems: options.maxItems) {
             return .feed(feed)
         }
         let document: Document

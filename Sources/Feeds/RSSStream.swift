@@ -14,8 +14,10 @@ import LibXML2
 enum RSSStream {
     /// The feed, or nil when the tree path must read this document (see the file comment).
     /// - Parameter bytes: valid UTF-8 (FeedEncoding.prepareXML's output with encoding "UTF-8").
-    static func parse(_ bytes: [UInt8], feedURL: String, dates: FeedDates) -> ParsedFeed? {
-        let reader = RSSStreamReader(feedURL: feedURL, dates: dates)
+    /// - Parameter maxItems: the caller keeps only this many items (the channel's first, then those beside it):
+    ///   items past it in either list are not read at all, so a 100,000-item feed costs little beyond the scan.
+    static func parse(_ bytes: [UInt8], feedURL: String, dates: FeedDates, maxItems: Int? = nil) -> ParsedFeed? {
+        let reader = RSSStreamReader(feedURL: feedURL, dates: dates, maxItems: maxItems)
         guard XMLStream.parse(bytes, url: feedURL, handler: reader) == .completed, !reader.needsTree else { return nil }
         return reader.feed
     }
@@ -61,6 +63,7 @@ final class RSSStreamReader: XMLStreamHandler {
     struct State {
         let feedURL: String
         let dates: FeedDates
+        let maxItems: Int
         var feed = ParsedFeed(kind: .rss)
         /// Items of the channel, then items beside it (RDF): the tree path's order.
         var channelItems: [FeedItem] = []
@@ -84,9 +87,9 @@ final class RSSStreamReader: XMLStreamHandler {
     private let channel: UnsafeMutablePointer<ElementStore>
     private let item: UnsafeMutablePointer<ElementStore>
 
-    init(feedURL: String, dates: FeedDates) {
+    init(feedURL: String, dates: FeedDates, maxItems: Int? = nil) {
         state = .allocate(capacity: 1)
-        state.initialize(to: State(feedURL: feedURL, dates: dates, rootBase: feedURL))
+        state.initialize(to: State(feedURL: feedURL, dates: dates, maxItems: max(0, maxItems ?? Int.max), rootBase: feedURL))
         channel = .allocate(capacity: 1)
         channel.initialize(to: ElementStore())
         item = .allocate(capacity: 1)
@@ -161,6 +164,9 @@ final class RSSStreamReader: XMLStreamHandler {
         if state.pointee.itemDepth > 0 {
             guard depth == state.pointee.itemDepth else { return true }
             state.pointee.itemDepth = 0
+            // Past the limit in its list, an item can never be kept (see `RSSStream.parse`).
+            let kept = state.pointee.itemInChannel ? state.pointee.channelItems.count : state.pointee.rootItems.count
+            guard kept < state.pointee.maxItems else { return true }
             let element = StreamedElement(store: item, index: 0)
             let parsed = RSSParser.parseItem(element, base: element.base(inheriting: state.pointee.itemContainerBase),
                                              dates: state.pointee.dates)

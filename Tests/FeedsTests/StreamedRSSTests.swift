@@ -138,12 +138,30 @@ struct StreamedRSSTests {
         #expect(results.streamed == results.tree)
     }
 
+    @Test("with max items, the items the stream skips are exactly those the cut drops", arguments: [0, 1, 2, 3, 5, 9])
+    func maxItems(limit: Int) {
+        let xml = """
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+            <item><title>r0</title><link>http://a.example/r0</link></item>
+            <channel><title>C</title><link>http://a.example/</link>
+            <item><title>c0</title><link>http://a.example/c0</link></item><item><title>c1</title><link>http://a.example/c1</link></item>
+            <item><title>c2</title><link>http://a.example/c2</link></item></channel>
+            <item><title>r1</title><link>http://a.example/r1</link></item><item><title>r2</title><link>http://a.example/r2</link></item>
+            </rdf:RDF>
+            """
+        let results = Self.bothPaths(Array(xml.utf8), options: FeedParseOptions(maxItems: limit))
+        #expect(results.streamed == results.tree)
+    }
+
     @Test("a 5,000-item feed streams and equals the tree path")
     func bigFeed() {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>big</title>"#
         for index in 0..<5000 {
-            xml += "<item><title>Item \(index) &amp; more</title><link>https://a.example/\(index)</link>"
-                + "<description><![CDATA[<p>Body \(index) &mdash; text</p>]]></description>"
+            // Multi-byte characters and long CDATA, so that libxml2's 64 KiB push chunks end inside both.
+            let body = String(repeating: "Berita café — 🇮🇩 \(index) ", count: 1 + index % 40)
+            xml += "<item><title>Item \(index) &amp; more é—</title><link>https://a.example/\(index)</link>"
+                + "<description><![CDATA[<p>Body \(index) &mdash; \(body)</p>]]></description>"
+                + "<dc:creator xmlns:dc=\"http://purl.org/dc/elements/1.1/\">Ánn \(index)</dc:creator>"
                 + "<pubDate>Mon, 23 Nov 2026 07:00:00 +0700</pubDate></item>"
         }
         xml += "</channel></rss>"
@@ -211,6 +229,23 @@ struct StreamedRSSTests {
 
 @Suite("JSON dates")
 struct FeedJSONDateTests {
+    @Test("the JSON written in pieces is the document written whole", arguments: [false, true])
+    func piecesMakeTheDocument(pretty: Bool) {
+        let items = (0..<3000).map {
+            FeedItem(id: "id-\($0)", title: "Title \"\($0)\" é\u{2028}", link: "https://a.example/\($0)",
+                     published: Date(timeIntervalSince1970: Double($0) * 3600), summary: String(repeating: "text\t", count: $0 % 50))
+        }
+        let feed = ParsedFeed(kind: .rss, title: "T", link: "https://a.example/", items: items)
+        var pieces: [UInt8] = []
+        var count = 0
+        FeedJSON.write(feed, prettyPrinted: pretty) { piece in
+            pieces.append(contentsOf: piece)
+            count += 1
+        }
+        #expect(count > 3)
+        #expect(pieces == FeedJSON.bytes(feed, prettyPrinted: pretty))
+    }
+
     @Test("dates written in place read exactly as DateParser.rfc3339UTC writes them")
     func datesMatchRFC3339UTC() {
         var seed: UInt64 = 7
