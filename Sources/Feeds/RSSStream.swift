@@ -79,8 +79,9 @@ final class RSSStreamReader: XMLStreamHandler {
         var itemDepth = 0
         var itemContainerBase = ""
         var itemInChannel = false
-        /// Namespace URI strings by libxml2's interned pointer: one String per namespace per parse.
-        var namespaces: [UnsafeRawPointer: String] = [:]
+        /// Namespace URI strings by libxml2's interned pointer: one String per namespace per parse. A feed uses a
+        /// handful of namespaces, so a linear scan beats hashing the pointer for every element.
+        var namespaces: [(identity: UnsafeRawPointer, uri: String)] = []
     }
 
     private let state: UnsafeMutablePointer<State>
@@ -206,9 +207,9 @@ final class RSSStreamReader: XMLStreamHandler {
 
     private func namespace(of element: XMLStreamElement) -> String? {
         guard let identity = element.namespaceIdentity, let uri = element.namespaceURI else { return nil }
-        if let known = state.pointee.namespaces[identity] { return known }
+        for known in state.pointee.namespaces where known.identity == identity { return known.uri }
         let string = String(decoding: uri, as: UTF8.self)
-        state.pointee.namespaces[identity] = string
+        state.pointee.namespaces.append((identity, string))
         return string
     }
 }
@@ -301,23 +302,28 @@ struct StreamedElement: FeedElement {
     let store: UnsafeMutablePointer<ElementStore>
     let index: Int
 
-    private var record: ElementStore.Record { store.pointee.records[index] }
+    // Fields are read one by one (copying the whole Record would retain and release its namespace String on
+    // every access).
+    private var name: UnsafeBufferPointer<UInt8> { store.pointee.records[index].name }
+    private var attributeRange: Range<Int> { store.pointee.records[index].attributes }
+    private var text: UnsafeBufferPointer<UInt8> { store.pointee.bytes(store.pointee.records[index].text) }
+    private var hasElementChild: Bool { store.pointee.records[index].hasElementChild }
 
-    var namespaceURI: String? { record.namespace }
+    var namespaceURI: String? { store.pointee.records[index].namespace }
 
-    func withNameBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(record.name) }
+    func withNameBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(name) }
 
-    func hasName(_ candidate: String) -> Bool { record.name.elementsEqual(candidate.utf8) }
+    func hasName(_ candidate: String) -> Bool { name.elementsEqual(candidate.utf8) }
 
     func attribute(_ localName: String) -> String? {
-        for attribute in store.pointee.attributes[record.attributes] where attribute.name.elementsEqual(localName.utf8) {
+        for attribute in store.pointee.attributes[attributeRange] where attribute.name.elementsEqual(localName.utf8) {
             return String(decoding: store.pointee.bytes(attribute.value), as: UTF8.self)
         }
         return nil
     }
 
     func attribute(_ localName: String, namespace: String) -> String? {
-        for attribute in store.pointee.attributes[record.attributes] where attribute.name.elementsEqual(localName.utf8) {
+        for attribute in store.pointee.attributes[attributeRange] where attribute.name.elementsEqual(localName.utf8) {
             guard let uri = attribute.namespace, uri.elementsEqual(namespace.utf8) else { continue }
             return String(decoding: store.pointee.bytes(attribute.value), as: UTF8.self)
         }
@@ -325,23 +331,22 @@ struct StreamedElement: FeedElement {
     }
 
     var xmlBase: String? {
-        guard !record.attributes.isEmpty else { return nil }
+        guard !attributeRange.isEmpty else { return nil }
         return attribute("base", namespace: Namespace.xml)
     }
 
     /// As `Node.htmlFieldText`; markup held as child elements needs the tree.
     var htmlFieldText: String? {
-        let record = record
-        if record.hasElementChild {
+        if hasElementChild {
             store.pointee.needsTree = true
             return nil
         }
-        return nonEmpty(PlainText.fromHTML(utf8: store.pointee.bytes(record.text)))
+        return nonEmpty(PlainText.fromHTML(utf8: text))
     }
 
     /// As `Node.trimmedText` (`literalText` trimmed of ASCII whitespace and NBSP), trimmed on the bytes.
     var trimmedText: String? {
-        let text = store.pointee.bytes(record.text)
+        let text = text
         var start = 0, end = text.count
         while start < end {
             let byte = text[start]
@@ -360,16 +365,15 @@ struct StreamedElement: FeedElement {
 
     /// As `Node.personText`.
     var personText: String? {
-        let record = record
-        if record.hasElementChild { return htmlFieldText }
-        return nonEmpty(PlainText.fromText(utf8: store.pointee.bytes(record.text)))
+        if hasElementChild { return htmlFieldText }
+        return nonEmpty(PlainText.fromText(utf8: text))
     }
 
     /// The container's children; a child's own children were not kept (reading them needs the tree).
     func forEachElementChild(_ body: (StreamedElement) -> Void) {
         if index == 0 {
             for child in 1..<max(1, store.pointee.records.count) { body(StreamedElement(store: store, index: child)) }
-        } else if record.hasElementChild {
+        } else if hasElementChild {
             store.pointee.needsTree = true
         }
     }
