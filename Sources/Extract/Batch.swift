@@ -113,21 +113,55 @@ public enum ExtractBatch {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Printable ASCII, no leading, trailing or double space: spoolLine would return it unchanged.
+    /// A line spoolLine would return unchanged (so it need not be rebuilt): no leading, trailing or double space,
+    /// no other whitespace, nothing spoolLine drops, and only characters its fast path keeps as they are.
     static func isPlainSpoolLine(_ line: String) -> Bool {
         var line = line
         return line.withUTF8 { bytes in
             guard let first = bytes.first, let last = bytes.last else { return true }
             guard first != 0x20, last != 0x20 else { return false }
             var previousSpace = false
-            for byte in bytes {
-                if byte == 0x20 {
-                    if previousSpace { return false }
-                    previousSpace = true
-                } else {
-                    guard byte > 0x20 && byte < 0x7F else { return false }
-                    previousSpace = false
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    if lead == 0x20 {
+                        if previousSpace { return false }
+                        previousSpace = true
+                    } else {
+                        guard lead > 0x20 && lead != 0x7F else { return false }
+                        previousSpace = false
+                    }
+                    index += 1
+                    continue
                 }
+                previousSpace = false
+                var value: UInt32
+                var length: Int
+                if lead >= 0xF0 {
+                    guard index + 3 < bytes.count else { return false }
+                    value = (UInt32(lead & 0x07) << 18) | (UInt32(bytes[index + 1] & 0x3F) << 12)
+                        | (UInt32(bytes[index + 2] & 0x3F) << 6) | UInt32(bytes[index + 3] & 0x3F)
+                    length = 4
+                } else if lead >= 0xE0 {
+                    guard index + 2 < bytes.count else { return false }
+                    value = (UInt32(lead & 0x0F) << 12) | (UInt32(bytes[index + 1] & 0x3F) << 6) | UInt32(bytes[index + 2] & 0x3F)
+                    length = 3
+                } else {
+                    guard index + 1 < bytes.count else { return false }
+                    value = (UInt32(lead & 0x1F) << 6) | UInt32(bytes[index + 1] & 0x3F)
+                    length = 2
+                }
+                // What spoolLine's fast path copies unchanged: not whitespace, not dropped, NFC-stable.
+                if value < 0x300 {
+                    guard value > 0xA0 && value != 0xAD else { return false }
+                } else if value >= 0x2000 && value <= 0x206F {
+                    guard value > 0x200D && value != 0x2028 && value != 0x2029 && value != 0x202F && value != 0x205F
+                            && value != 0x2060 else { return false }
+                } else if !isNFCStable(value) {
+                    return false
+                }
+                index += length
             }
             return true
         }

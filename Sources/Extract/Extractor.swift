@@ -184,6 +184,10 @@ public struct Extractor: Sendable {
             }
         }
 
+        // The document outlives the mirrors: their large buffers are then freed while malloc's fast bins are still
+        // nearly empty; freed after xmlFreeDoc filled them, each large free consolidated thousands of chunks.
+        withExtendedLifetime(document) {}
+
         // JSON-LD articleBody, when the DOM text is clearly incomplete next to it.
         if let body = page.jsonLD.articleBody, body.utf8.count >= 400, case let bodyLength = characterCount(body),
            bodyLength >= 400 {
