@@ -80,7 +80,8 @@ final class RSSStreamReader: XMLStreamHandler {
         var itemContainerBase = ""
         var itemInChannel = false
         /// Namespace URI strings by libxml2's interned pointer: one String per namespace per parse. A feed uses a
-        /// handful of namespaces, so a linear scan beats hashing the pointer for every element.
+        /// handful of namespaces, so a linear scan beats hashing the pointer for every element; capped, so that a
+        /// hostile feed declaring a new namespace on every element cannot make the scan quadratic.
         var namespaces: [(identity: UnsafeRawPointer, uri: String)] = []
     }
 
@@ -209,7 +210,7 @@ final class RSSStreamReader: XMLStreamHandler {
         guard let identity = element.namespaceIdentity, let uri = element.namespaceURI else { return nil }
         for known in state.pointee.namespaces where known.identity == identity { return known.uri }
         let string = String(decoding: uri, as: UTF8.self)
-        state.pointee.namespaces.append((identity, string))
+        if state.pointee.namespaces.count < 32 { state.pointee.namespaces.append((identity, string)) }
         return string
     }
 }
