@@ -397,8 +397,9 @@ final class PODBuffer<Element> {
         return count - 1
     }
 
-    func copy() -> PODBuffer<Element> {
-        let other = PODBuffer(capacity: capacity)
+    /// A copy with room for `capacity` elements (at least `count`).
+    func copy(capacity wanted: Int? = nil) -> PODBuffer<Element> {
+        let other = PODBuffer(capacity: max(wanted ?? capacity, count))
         other.base.initialize(from: base, count: count)
         other.count = count
         return other
@@ -446,7 +447,8 @@ final class MiniDOM {
     }
 
     private init(copying other: MiniDOM) {
-        nodes = other.nodes.copy()
+        // Node indices stay below nodeLimit: the rest of the original (bound-sized) capacity is never used.
+        nodes = other.nodes.copy(capacity: other.nodeLimit)
         texts = other.texts.copy()
         scanLimit = other.scanLimit
         nodeLimit = other.nodeLimit

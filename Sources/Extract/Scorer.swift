@@ -759,6 +759,14 @@ final class Scorer {
         // A lookup table by raw value: Set<Tag>.contains hashed once per node (158,000 times on the dev set).
         var tags = [Bool](repeating: false, count: 256)
         for tag in tagList { tags[Int(tag.rawValue)] = true }
+        // Nothing to judge (and, when marking, no table to mark): skip the counting sweep. Most articles hold
+        // no form or fieldset, so the first of the two calls usually ends here.
+        var judged = false
+        dom.forEachInSubtree(article) { node in
+            let tag = dom.tag(node)
+            if node != article && (tags[Int(tag.rawValue)] || (markTables && tag == .table)) { judged = true }
+        }
+        guard judged else { return }
         var order: [Int32] = []
         dom.forEachInSubtree(article) { order.append($0) }
         // Indexed by node; only entries of nodes in `order` are ever read.
