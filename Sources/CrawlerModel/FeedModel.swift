@@ -42,6 +42,9 @@ public struct ParsedFeed: Sendable, Equatable {
     /// The feed's own word on how often to poll it, in seconds: RSS `<ttl>` (minutes) or
     /// `sy:updatePeriod`/`sy:updateFrequency`. The scheduler treats it as a lower bound. nil when absent.
     public var updateIntervalHintSeconds: Int?
+    /// What the parser noticed and worked around (the items are what it could read safely); each is worth a
+    /// log line naming the feed, since the feed's publisher or an attacker should be told apart from a bug.
+    public var warnings: [FeedWarning] = []
 
     public init(kind: FeedKind, title: String? = nil, link: String? = nil, items: [FeedItem] = [],
                 updateIntervalHintSeconds: Int? = nil) {
@@ -51,4 +54,13 @@ public struct ParsedFeed: Sendable, Equatable {
         self.items = items
         self.updateIntervalHintSeconds = updateIntervalHintSeconds
     }
+}
+
+/// A problem a feed parser worked around; the raw value is the stable reason logged.
+public enum FeedWarning: String, Sendable, Equatable {
+    /// The document declares entities (a DTD internal subset): they were left unexpanded, so entity-expansion
+    /// attacks (billion laughs, quadratic blow-up) and external entities cost nothing and leak nothing.
+    case entitiesNotExpanded = "entities_not_expanded"
+    /// Not well-formed XML: read in libxml2's recovery mode, so items may be missing or cut.
+    case recoveredMalformedXML = "recovered_malformed_xml"
 }

@@ -104,6 +104,7 @@ public enum FeedParser {
                 }
             }
             if let limit = options.maxItems, feed.items.count > limit { feed.items.removeSubrange(limit...) }
+            if format == .xml, declaresEntities(bytes, from: start) { feed.warnings.append(.entitiesNotExpanded) }
             if options.rejectHomepageLinks, feed.kind != .html {
                 try FeedHealth.checkLinks(&feed)
             }
@@ -148,6 +149,16 @@ public enum FeedParser {
             if let found = find(Array(marker.utf8), in: window, from: 1) { return start + found }
         }
         return nil
+    }
+
+    /// True when a DOCTYPE in the prolog declares entities (`<!ENTITY` in its internal subset). libxml2 is run
+    /// without entity substitution, so they stay unexpanded; this is only to say so in the log. The DOCTYPE must
+    /// come before the root element, within the first 4 KiB; its declarations are searched in the next 1 MiB.
+    static func declaresEntities(_ bytes: [UInt8], from start: Int) -> Bool {
+        let prolog = Array(bytes[start..<min(bytes.count, start + 4096)])
+        guard let doctype = find(Array("<!DOCTYPE".utf8), in: prolog, from: 0) else { return false }
+        let subsetEnd = min(bytes.count, start + doctype + 1 << 20)
+        return find(Array("<!ENTITY".utf8), in: Array(bytes[(start + doctype)..<subsetEnd]), from: 0) != nil
     }
 
     static func sniff(_ bytes: [UInt8], from start: Int) throws(FeedParseError) -> SourceFormat {
@@ -222,6 +233,7 @@ public enum FeedParser {
             return .feed(feed)
         }
         let document: Document
+        var recovered = false
         do {
             // Strict first: most feeds are well-formed and need nothing else. A feed that is not gets its entity
             // references made numeric (see XMLReferenceRepair: after a well-formedness error libxml2 drops named
@@ -239,6 +251,7 @@ public enum FeedParser {
                 } else {
                     document = try Document.parseXML(XMLMarkupWrapping.wrap(repaired), url: url,
                                                      encoding: decoded.encoding, recover: true)
+                    recovered = true
                 }
             }
         } catch {
@@ -253,24 +266,29 @@ public enum FeedParser {
             }
         }
         guard let root = document.root else { throw FeedParseError(.malformedXML, "no root element") }
-        if root.hasName("rss") || root.hasName("RDF") || root.hasName("rdf") {
-            return .feed(RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options)))
+        func flagged(_ feed: ParsedFeed) -> FeedDocument {
+            var feed = feed
+            if recovered { feed.warnings.append(.recoveredMalformedXML) }
+            return .feed(feed)
         }
-        if root.hasName("feed") { return .feed(AtomParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
+        if root.hasName("rss") || root.hasName("RDF") || root.hasName("rdf") {
+            return flagged(RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options)))
+        }
+        if root.hasName("feed") { return flagged(AtomParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
         if root.hasName("urlset") {
-            return .feed(SitemapParser.parseURLSet(root: root, feedURL: url, notBefore: options.notBefore,
-                                                   dates: FeedDates(options)))
+            return flagged(SitemapParser.parseURLSet(root: root, feedURL: url, notBefore: options.notBefore,
+                                                     dates: FeedDates(options)))
         }
         if root.hasName("sitemapindex") {
             return .sitemapIndex(SitemapParser.parseIndex(root: root, feedURL: url, notBefore: options.notBefore,
                                                           dates: FeedDates(options)))
         }
-        if CDFParser.isCDF(root) { return .feed(CDFParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
+        if CDFParser.isCDF(root) { return flagged(CDFParser.parse(root: root, feedURL: url, dates: FeedDates(options))) }
         if root.hasName("channel") {
             // A bare <channel> root (seen with broken RSS 0.9x generators).
             var feed = RSSParser.parse(root: root, feedURL: url, dates: FeedDates(options))
             if feed.items.isEmpty { feed = ParsedFeed(kind: .rss) }
-            return .feed(feed)
+            return flagged(feed)
         }
         if root.hasName("html") {
             let html = try parseHTML(bytes, url: url, charset: charset)

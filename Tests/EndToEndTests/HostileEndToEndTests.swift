@@ -136,6 +136,11 @@ struct HostileEndToEndTests {
             #expect(attack.expect.contains(found.outcome),
                     "\(attack.name): \(found.outcome), expected one of \(attack.expect)\n\(found.logLines.joined(separator: "\n"))")
             #expect(found.reasonLine != nil, "\(attack.name): no log line names it")
+            // A feed that "parsed" despite the attack still says what was worked around.
+            if found.outcome == "parsed" {
+                #expect(found.logLines.contains { $0.contains("reason=") },
+                        "\(attack.name): parsed without a reason\n\(found.logLines.joined(separator: "\n"))")
+            }
         }
 
         // The item cap: the 20,000-item feed takes max_items_per_poll items this poll and defers the rest.

@@ -22,4 +22,40 @@ struct HostileFeedTests {
             #expect(!(item.title ?? "").contains("\u{0}"))
         }
     }
+
+    /// Entity declarations are never expanded, and the feed says so (a billion-laughs feed "parsed" with no
+    /// reason logged before); a feed without a DTD carries no warning.
+    @Test func declaredEntitiesAreReportedNotExpanded() throws {
+        var declarations = "<!ENTITY lol0 \"lol\">"
+        for level in 1...9 {
+            declarations += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">"
+        }
+        let laughs = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [\(declarations)]>
+            <rss version="2.0"><channel><title>&lol9;</title><item><title>Judul &lol9;</title>
+            <link>https://news.example/read/1</link></item></channel></rss>
+            """
+        let feed = try FeedParser.parse(Array(laughs.utf8), url: "https://news.example/rss.xml")
+        // libxml2 also finds the nesting suspicious and the feed ends up read in recovery mode (often with no
+        // item at all): what matters is that nothing was expanded and the log will say why.
+        #expect(feed.warnings.contains(.entitiesNotExpanded))
+        #expect(!feed.items.contains { ($0.title ?? "").contains("lol") })
+
+        let plain = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>Judul</title>
+            <link>https://news.example/read/1</link></item></channel></rss>
+            """
+        #expect(try FeedParser.parse(Array(plain.utf8), url: "https://news.example/rss.xml").warnings.isEmpty)
+    }
+
+    /// A feed libxml2 could only read in recovery mode says so: its items may be incomplete.
+    @Test func recoveredFeedsAreReported() throws {
+        let depth = 5_000  // past libxml2's nesting limit without XML_PARSE_HUGE (256)
+        let broken = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title><item><title>Judul</title>"
+            + "<link>https://news.example/read/1</link><description>" + String(repeating: "<b>", count: depth)
+            + "</description></item></channel></rss>"
+        let feed = try FeedParser.parse(Array(broken.utf8), url: "https://news.example/rss.xml")
+        #expect(feed.warnings == [.recoveredMalformedXML])
+    }
 }

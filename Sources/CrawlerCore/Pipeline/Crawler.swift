@@ -309,6 +309,10 @@ public final class Crawler: Sendable {
                                                                    "reason": "\(error.reason.rawValue)", "detail": "\(error.message)"])
             return report
         }
+        for warning in parsed.warnings {
+            logger.warning("Feed parsed with a problem worked around.", metadata: [
+                "feed": "\(feed.name)", "url": "\(response.finalURL)", "reason": "\(warning.rawValue)"])
+        }
         observation.itemDates = parsed.items.compactMap { $0.published ?? $0.updated }
         observation.feedHintSeconds = parsed.updateIntervalHintSeconds
         feedState.consecutiveFailures = 0
