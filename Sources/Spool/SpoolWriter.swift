@@ -205,15 +205,16 @@ public final class SpoolWriter: Sendable {
         defer { closedir(stream) }
         var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
+            // Read the name in place: glibc sizes each entry to its name, so copying the 256-byte d_name field
+            // out of the last entry of readdir's buffer reads past the buffer (AddressSanitizer caught it).
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: SpoolWriter.nameOffset)
+                .assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
         return names
     }
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
 
     /// mkdir -p: missing parents 0755, the spool directory itself 0750. Existing ones are left as they are.
     private static func makeDirectories(_ path: String) throws(SpoolError) {

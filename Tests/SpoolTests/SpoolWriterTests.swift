@@ -177,6 +177,20 @@ func mode(_ path: String) -> UInt32 {
         #expect(try delivery.writer.temporaryFileNames().isEmpty)
     }
 
+    /// Listing reads each name inside readdir's buffer: copying the fixed-size d_name field out of an entry
+    /// read past the buffer's end on a directory this large (AddressSanitizer under Scripts/test-sanitizers).
+    @Test func listsLargeDirectoriesExactly() throws {
+        let root = TemporaryDirectory("spool")
+        let writer = try SpoolWriter(directory: root.path)
+        var expected = Set<String>()
+        for index in 0..<3_000 {
+            let name = "k\(index)_" + String(repeating: "x", count: index % 97) + ".txt"
+            try writer.writeTemporaryFile(named: name, contents: "x", sync: false)
+            expected.insert(name)
+        }
+        #expect(Set(try writer.temporaryFileNames()) == expected)
+    }
+
     /// The async path: tasks park while one spool thread writes their documents in batches; every document is
     /// written exactly once, under its own sequence number, and the thread leaves nothing behind.
     @Test func concurrentAsyncDeliveriesAreAllWrittenOnce() async throws {
