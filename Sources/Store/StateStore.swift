@@ -125,11 +125,23 @@ public final class StateStore: Sendable {
     }
 
     /// Pending articles due for a (re)try, oldest first.
-    /// - Parameter feeds: only these feeds' articles (nil = every feed).
-    public func pendingArticles(limit: Int, now: Date = Date(), feeds: Set<String>? = nil) throws(StateStoreError) -> [ArticleRecord] {
+    /// - Parameters:
+    ///   - feeds: only these feeds' articles (nil = every feed).
+    ///   - afterKey: only keys above this one: page through a long queue without reading its head again (the
+    ///     `articles_pending` index is in key order, so each page reads about `limit` rows, not the whole queue).
+    public func pendingArticles(limit: Int, now: Date = Date(), feeds: Set<String>? = nil,
+                                afterKey: Int64? = nil) throws(StateStoreError) -> [ArticleRecord] {
         try read { db in
-            var sql = "SELECT * FROM articles WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+            // INDEXED BY: without ANALYZE statistics SQLite prefers articles_by_state and sorts every pending row.
+            var sql = """
+                SELECT * FROM articles INDEXED BY articles_pending
+                WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+                """
             var arguments: StatementArguments = [now.timeIntervalSince1970]
+            if let afterKey {
+                sql += " AND id > ?"
+                arguments += [afterKey]
+            }
             if let feeds {
                 guard !feeds.isEmpty else { return [] }
                 sql += " AND feed IN (" + Array(repeating: "?", count: feeds.count).joined(separator: ",") + ")"

@@ -401,40 +401,19 @@ public final class Crawler: Sendable {
     /// Pending articles read from the state database at a time.
     var pendingBatchSize: Int { max(64, config.maxConcurrentTransfers * 4) }
 
-    /// Processes the pending articles of these feeds (nil = all), several at a time, batch after batch until
-    /// none is due. Returns (feed, outcome) pairs; articles left alone because of backpressure come back as
-    /// `.deferred` and stay pending.
+    /// Processes the pending articles of these feeds (nil = all), at most `maxConcurrentTransfers` in flight
+    /// (this also bounds the pages held in memory), until none is due. The queue is read a page at a time in key
+    /// order, the next page as soon as the current one is used up, so the transfers never drain to zero between
+    /// pages. Stops starting new articles when backpressure pauses writing; the rest of the page read comes
+    /// back as `.deferred` (those articles stay pending). Returns (feed, outcome) pairs.
     func processPending(feeds: Set<String>?) async -> [(String, ArticleOutcome)] {
         var results: [(String, ArticleOutcome)] = []
-        var attempted = Set<Int64>()
-        while !Task.isCancelled {
-            let batch: [ArticleRecord]
-            do {
-                batch = try store.pendingArticles(limit: pendingBatchSize, feeds: feeds)
-                    .filter { !attempted.contains($0.key) }  // never loop on a row whose state failed to update
-            } catch {
-                logger.error("Could not read pending articles.", metadata: ["error": "\(error)"])
-                break
-            }
-            if batch.isEmpty { break }
-            attempted.formUnion(batch.map(\.key))
-            let (outcomes, paused) = await processBatch(batch)
-            results += outcomes
-            if paused { break }
-        }
-        return results
-    }
-
-    /// One batch, at most `maxConcurrentTransfers` articles in flight (this also bounds the pages held in
-    /// memory). Stops starting new articles when backpressure pauses writing.
-    private func processBatch(_ batch: [ArticleRecord]) async -> (outcomes: [(String, ArticleOutcome)], paused: Bool) {
-        var results: [(String, ArticleOutcome)] = []
-        var iterator = batch.makeIterator()
+        var queue = PendingQueue(store: store, pageSize: pendingBatchSize, feeds: feeds, logger: logger)
         var paused = backpressure.check() != nil
         if !paused {
             await withTaskGroup(of: (String, ArticleOutcome).self) { group in
                 for _ in 0..<max(1, config.maxConcurrentTransfers) {
-                    guard let record = iterator.next() else { break }
+                    guard !Task.isCancelled, let record = queue.next() else { break }
                     group.addTask { (record.feed, await self.process(record)) }
                 }
                 var completed = 0
@@ -444,14 +423,14 @@ public final class Crawler: Sendable {
                     if completed % Self.backpressureCheckEvery == 0 || backpressure.mayBeFull {
                         paused = backpressure.check() != nil
                     }
-                    if !paused, let record = iterator.next() {
+                    if !paused, !Task.isCancelled, let record = queue.next() {
                         group.addTask { (record.feed, await self.process(record)) }
                     }
                 }
             }
         }
-        while let record = iterator.next() { results.append((record.feed, .deferred)) }
-        return (results, paused)
+        results += queue.unstarted().map { ($0.feed, .deferred) }
+        return results
     }
 
     /// One article, top to bottom (counted for the progress line when a pass tracks one).
@@ -629,4 +608,46 @@ final class LockedValue<Value>: @unchecked Sendable {
     private var value: Value
     init(_ value: Value) { self.value = value }
     func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+}
+
+/// The pending articles of one pass, read from the state store a page at a time in key order (keyset paging:
+/// each page starts after the last key handed out, so no article is offered twice in a pass and no page
+/// re-reads the queue's head).
+struct PendingQueue {
+    let store: StateStore
+    let pageSize: Int
+    let feeds: Set<String>?
+    let logger: Logger
+    private var page: [ArticleRecord] = []
+    private var position = 0
+    private var lastKey: Int64?
+    private var exhausted = false
+
+    init(store: StateStore, pageSize: Int, feeds: Set<String>?, logger: Logger) {
+        self.store = store
+        self.pageSize = pageSize
+        self.feeds = feeds
+        self.logger = logger
+    }
+
+    mutating func next() -> ArticleRecord? {
+        if position == page.count {
+            guard !exhausted else { return nil }
+            do {
+                page = try store.pendingArticles(limit: pageSize, feeds: feeds, afterKey: lastKey)
+            } catch {
+                logger.error("Could not read pending articles.", metadata: ["error": "\(error)"])
+                page = []
+            }
+            position = 0
+            if page.count < pageSize { exhausted = true }
+            guard !page.isEmpty else { return nil }
+        }
+        defer { position += 1 }
+        lastKey = page[position].key
+        return page[position]
+    }
+
+    /// What was read but not handed out.
+    func unstarted() -> ArraySlice<ArticleRecord> { page[position...] }
 }
