@@ -87,6 +87,27 @@ func fileMode(_ path: String) -> UInt32 {
         }
     }
 
+    /// Keyset pages: each starts after the last key handed out, skips what is not pending or not due, and a
+    /// whole queue read page by page yields every due article once, in key order.
+    @Test func pendingArticlesPageInKeyOrder() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        for n in 1...9 { _ = try store.enqueue(newArticle(n), at: now) }
+        try store.markFailed(key: 4, reason: "timeout", retryAt: now.addingTimeInterval(600), at: now)  // not due
+        try store.markFailed(key: 6, reason: "http_404", retryAt: nil, at: now)  // not pending
+        #expect(try store.pendingArticles(limit: 2, now: now, afterKey: 2).map(\.key) == [3, 5])
+        var keys: [Int64] = []
+        var last: Int64?
+        while true {
+            let page = try store.pendingArticles(limit: 2, now: now, afterKey: last)
+            guard let tail = page.last else { break }
+            keys += page.map(\.key)
+            last = tail.key
+        }
+        #expect(keys == [1, 2, 3, 5, 7, 8, 9])
+    }
+
     @Test func failuresRetriesAndDuplicates() throws {
         let root = TemporaryDirectory("state")
         let store = try StateStore(directory: root.path)
