@@ -147,12 +147,29 @@ struct FetchEndToEndTests {
         let spool = work.file("spool")
         let binary = try feedcrawlerBinary()
 
-        // How long an uninterrupted pass takes here, so the kills land all over it.
+        // How long an uninterrupted pass takes here, and when its writes happen (spool deliveries are batched,
+        // so they can all land in a short burst near the end), so the kills land all over the pass and often
+        // inside the burst.
         let probe = TemporaryDirectory("e2e-probe")
         let probeConfig = try writeConfig(in: probe)
+        let probeProcess = Process()
+        probeProcess.executableURL = binary
+        probeProcess.arguments = ["fetch", "--config", probeConfig.path]
+        probeProcess.standardOutput = FileHandle.nullDevice
+        probeProcess.standardError = FileHandle.nullDevice
         let started = Date()
-        _ = try runFeedcrawler(["fetch", "--config", probeConfig.path])
+        try probeProcess.run()
+        var firstWrite: Double?
+        var lastWrite: Double?
+        while probeProcess.isRunning {
+            let written = SpoolListing(probe.file("spool")).texts.count
+            let now = Date().timeIntervalSince(started)
+            if written > 0, firstWrite == nil { firstWrite = now }
+            if written < expectedCount { lastWrite = now }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
         let passSeconds = max(0.05, Date().timeIntervalSince(started))
+        let burst = (firstWrite ?? 0) * 0.9...max((lastWrite ?? passSeconds) * 1.1, (firstWrite ?? 0) * 0.9 + 0.01)
 
         // Kill at random moments, restart each time; after every kill the spool must be consistent.
         var generator = SystemRandomNumberGenerator()
@@ -170,7 +187,8 @@ struct FetchEndToEndTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let delay = Double.random(in: 0...(passSeconds * 1.2), using: &generator)
+            let delay = round % 2 == 0 ? Double.random(in: 0...(passSeconds * 1.2), using: &generator)
+                : Double.random(in: burst, using: &generator)
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
