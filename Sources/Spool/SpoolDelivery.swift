@@ -319,22 +319,22 @@ final class GroupCommit: @unchecked Sendable {
 /// Group commit for async callers: submit() parks the caller's continuation (no thread waits); a thread started
 /// when work arrives delivers everything queued, batch after batch, and exits when the queue is empty (so
 /// nothing outlives the delivery it serves).
-/// @unchecked Sendable: all mutable state is guarded by `condition`.
+/// @unchecked Sendable: all mutable state is guarded by `lock`.
 final class BatchingThread: @unchecked Sendable {
     private typealias Entry = (document: SpoolDocument, continuation: CheckedContinuation<SpoolDeliveryOutcome, Never>)
 
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var queue: [Entry] = []
     private var running = false
 
     func submit(_ document: SpoolDocument,
                 deliver: @escaping @Sendable ([SpoolDocument]) -> [SpoolDeliveryOutcome]) async -> SpoolDeliveryOutcome {
         await withCheckedContinuation { continuation in
-            condition.lock()
+            lock.lock()
             queue.append((document, continuation))
             let start = !running
             running = true
-            condition.unlock()
+            lock.unlock()
             if start {
                 let thread = Thread { self.drain(deliver) }
                 thread.name = "feedcrawler.spool"
@@ -345,15 +345,15 @@ final class BatchingThread: @unchecked Sendable {
 
     private func drain(_ deliver: ([SpoolDocument]) -> [SpoolDeliveryOutcome]) {
         while true {
-            condition.lock()
+            lock.lock()
             guard !queue.isEmpty else {
                 running = false
-                condition.unlock()
+                lock.unlock()
                 return
             }
             let batch = Array(queue.prefix(GroupCommit.maxBatch))
             queue.removeFirst(batch.count)
-            condition.unlock()
+            lock.unlock()
             let outcomes = deliver(batch.map(\.document))
             for (entry, outcome) in zip(batch, outcomes) { entry.continuation.resume(returning: outcome) }
         }
