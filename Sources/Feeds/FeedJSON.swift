@@ -179,7 +179,7 @@ public enum FeedJSON {
             let total = Int64(date.timeIntervalSince1970.rounded(.down))
             let days = total >= 0 ? total / 86_400 : -((-total + 86_399) / 86_400)
             let secondsOfDay = Int(total - days * 86_400)
-            let (year, month, day) = Self.civil(fromDays: days)
+            let (year, month, day) = DateParser.civil(fromDays: days)
             reserve(22)
             let out = base + count
             func put(_ value: Int, at position: Int, width: Int) {
@@ -204,19 +204,6 @@ public enum FeedJSON {
             out[20] = UInt8(ascii: "Z")
             out[21] = 0x22
             count += 22
-        }
-
-        /// Howard Hinnant's civil_from_days (proleptic Gregorian), as DateParser uses.
-        static func civil(fromDays days: Int64) -> (year: Int64, month: Int, day: Int) {
-            let z = days + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let dayOfEra = z - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let mp = (5 * dayOfYear + 2) / 153
-            let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
-            let month = Int(mp < 10 ? mp + 3 : mp - 9)
-            return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
         }
 
         /// True when one of the eight bytes in `word` may need escaping (exact "has a byte < 0x20 or equal to
