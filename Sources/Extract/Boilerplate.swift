@@ -232,21 +232,6 @@ extension String {
     func bytesContain(_ needle: String) -> Bool {
         var haystack = self
         var needle = needle
-        return haystack.withUTF8 { h in
-            needle.withUTF8 { n in
-                guard n.count > 0, h.count >= n.count else { return n.count == 0 }
-                let first = n[0]
-                var i = 0
-                while i <= h.count - n.count {
-                    if h[i] == first {
-                        var j = 1
-                        while j < n.count && h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
+        return haystack.withUTF8 { h in needle.withUTF8 { n in byteSearch(h, n) } }
     }
 }

@@ -32,23 +32,7 @@ extension Array where Element == UInt8 {
     }
 
     func containsBytes(_ needle: [UInt8]) -> Bool {
-        withUnsafeBufferPointer { h in
-            needle.withUnsafeBufferPointer { n in
-                guard n.count > 0 else { return true }
-                guard h.count >= n.count else { return false }
-                let first = n[0]
-                var i = 0
-                while i <= h.count - n.count {
-                    if h[i] == first {
-                        var j = 1
-                        while j < n.count && h[i + j] == n[j] { j += 1 }
-                        if j == n.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
+        withUnsafeBufferPointer { h in needle.withUnsafeBufferPointer { n in byteSearch(h, n) } }
     }
 
     func hasByteSuffix(_ suffix: [UInt8]) -> Bool {
@@ -119,4 +103,22 @@ func characterCount(_ text: String) -> Int {
         return count
     }
     return fast ?? text.count
+}
+
+/// Whether `needle` occurs in `haystack` (an empty needle always does): a first-byte scan, for the short
+/// needles the extractor looks for.
+func byteSearch(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard needle.count > 0 else { return true }
+    guard haystack.count >= needle.count else { return false }
+    let first = needle[0]
+    var i = 0
+    while i <= haystack.count - needle.count {
+        if haystack[i] == first {
+            var j = 1
+            while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+            if j == needle.count { return true }
+        }
+        i += 1
+    }
+    return false
 }
