@@ -1,0 +1,189 @@
+// The fast body fingerprint must give exactly the values the frozen reference (ReferenceFingerprint.swift, the
+// implementation every stored fingerprint was computed with) gives: the exact hash, the MinHash signature (values,
+// shingle count, compact form, band keys), the SimHash and the word count. A difference would make stored
+// fingerprints silently incomparable with new ones.
+import Foundation
+import Testing
+@testable import Dedup
+
+@Suite struct FingerprintEquivalenceTests {
+    /// Compares every field callers read; returns a description of the first difference, nil when equal.
+    static func difference(_ paragraphs: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) -> String? {
+        let new = BodyFingerprint(paragraphs: paragraphs, shingleSize: shingleSize)
+        let old = ReferenceFingerprint(paragraphs: paragraphs, shingleSize: shingleSize)
+        if new.exact != old.exact { return "exact \(new.exact) != \(old.exact)" }
+        if new.simHash != old.simHash { return "simHash \(new.simHash) != \(old.simHash)" }
+        if new.wordCount != old.wordCount { return "wordCount \(new.wordCount) != \(old.wordCount)" }
+        if new.minHash.values != old.minHash.values { return "minHash values differ" }
+        if new.minHash.shingleCount != old.minHash.shingleCount {
+            return "shingleCount \(new.minHash.shingleCount) != \(old.minHash.shingleCount)"
+        }
+        if new.minHash.compact != old.minHash.compact { return "compact differs" }
+        if new.minHash.bandKeys(bands: 8, rows: 2) != old.minHash.bandKeys(bands: 8, rows: 2) { return "band keys differ" }
+        let words = BodyFingerprint.normalizedWords(paragraphs)
+        let oldWords = ReferenceFingerprint.normalizedWords(paragraphs)
+        if words != oldWords { return "normalizedWords differ" }
+        if BodyFingerprint.exact(paragraphs) != old.exact { return "static exact differs" }
+        if BodyFingerprint.simHash(paragraphs, shingleSize: shingleSize) != old.simHash { return "static simHash differs" }
+        if MinHashSignature(words: oldWords, shingleSize: shingleSize).values != old.minHash.values {
+            return "MinHashSignature(words:) differs"
+        }
+        return nil
+    }
+
+    /// Checks every case and reports the first few differences with their input (a test failing on 1,000 cases
+    /// at once says nothing more than one that names three).
+    static func check(_ cases: [(name: String, paragraphs: [String])], shingleSizes: [Int] = [3]) {
+        var failures = 0
+        for (name, paragraphs) in cases {
+            for size in shingleSizes {
+                guard let difference = difference(paragraphs, shingleSize: size) else { continue }
+                failures += 1
+                if failures <= 3 {
+                    let shown = paragraphs.map { $0.unicodeScalars.map { $0.value < 0x80 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }.joined() }
+                    Issue.record("\(name) (shingle size \(size)): \(difference); input: \(String(describing: shown).prefix(600))")
+                }
+            }
+        }
+        #expect(failures == 0, "\(failures) of \(cases.count * shingleSizes.count) cases differ")
+    }
+
+    static let repositoryRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/", !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url.deleteLastPathComponent()
+        }
+        return url
+    }()
+
+    // MARK: - Inline cases
+
+    static let inline: [(name: String, paragraphs: [String])] = [
+        ("empty", []),
+        ("one empty paragraph", [""]),
+        ("whitespace only", ["   \t\n  ", "\u{00A0}\u{2003}"]),
+        ("one word", ["Kata"]),
+        ("two words", ["dua kata"]),
+        ("three words", ["tiga kata saja"]),
+        ("indonesian", [
+            "JAKARTA, KOMPAS.com - Presiden Joko Widodo meresmikan Bendungan Sadawarna di Subang, Jawa Barat, pada Kamis (4/1/2024).",
+            "Bendungan senilai Rp 1,8 triliun itu diharapkan mengairi 4.600 hektare sawah. “Ini penting,” kata Jokowi.",
+            "Baca juga: Jokowi Resmikan Bendungan",
+            "Jum’at, 5 Januari 2024 - 10:15 WIB",
+            "Warga menyambut baik pembangunan itu. (nds/krs)",
+            "Artikel ini telah tayang di Kompas.com dengan judul \"Bendungan\".",
+        ]),
+        ("dateline variants", [
+            "Liputan6.com, Jakarta - Harga cabai naik.", "Jakarta (ANTARA) - Harga bawang turun.", "Teks biasa - bukan dateline.",
+        ]),
+        ("dateline second paragraph", ["Foto: ilustrasi", "TRIBUNNEWS.COM, WASHINGTON – Teks kedua.", "SURABAYA — Teks ketiga."]),
+        ("desk initials and credits", [
+            "Akhir berita. (tim/tim)", "Kata Presiden (RI)", "Sabtu (30/7/2022)", "Penutup (Tribunnews.com/Fahdi)  ",
+            "Lain (Kompas.com)", "Kurung (ABC)", "Kosong ()", "Banyak (a/b/c/d/e)", "Hanya (ant)\u{00A0}",
+        ]),
+        ("boilerplate with odd spacing", [
+            "  \u{00A0}Baca juga: lain", "BACA JUGA lain", "\tEditor : Someone", "COPYRIGHT © ANTARA 2022", "© Copyright 2024",
+            "Copyright\u{00A0}2024", "copyright (c) x", "Baca juga\u{0301} bukan", "Baca\r\njuga", "baca juga", "isi berita tetap ada",
+        ]),
+        ("cjk", ["北京时间1月4日，中国国家主席习近平在人民大会堂会见了来访的外国领导人。", "東京 — 日本の首相は記者会見で述べた。", "서울 - 한국 대통령은 말했다."]),
+        ("arabic", ["القاهرة - قال الرئيس المصري عبد الفتاح السيسي إن مصر ستواصل دعمها.", "١٢٣ ٤٥٦ أرقام عربية"]),
+        ("hebrew and cyrillic", ["ירושלים - ראש הממשלה אמר", "МОСКВА - Президент России заявил. ПРИВЕТ Мир"]),
+        ("emoji", ["Hore 🎉🎉 menang! 👍🏽 Keluarga 👨‍👩‍👧‍👦 datang", "🇮🇩 Indonesia 🇮🇩", "a😀b c😀d"]),
+        ("combining marks", [
+            "Cafe\u{0301} de\u{0301}ja\u{0300} vu", "\u{0301}\u{0301} mark first", "e\u{20DD} enclosing", "क्षत्रिय हिन्दी",
+            "x \u{0301} y", "ा spacing mark first",
+        ]),
+        ("turkish and special case mappings", [
+            "İstanbul IĞDIR ılık İİİ", "STRASSE Straße ẞ", "ΣΟΦΟΣ Σ ΌΣΟΣ", "ǅemal ǈ ǋ", "K Kelvin Å Angstrom", "ŉ ǰ ﬀ",
+        ]),
+        ("ligatures and compatibility", ["ﬁnance ﬂow ﬃ", "ｆｕｌｌｗｉｄｔｈ ＡＢＣ １２３", "Ⅻ roman ⅻ", "x² H₂O ½ ¾"]),
+        ("punctuation and digits", [
+            "Rp1.500.000,- (30/7/2022) 08:06:59 WIB -- [a]{b}<c> @#$%^&*_=+|\\~`'\"?!;:",
+            "3,14 2.718 1e10 0x1F 007 ٣ ৩ ๓", "a-b_c.d/e", "--- ... ,,,",
+        ]),
+        ("invisible and unusual spaces", [
+            "nol\u{200B}lebar", "nbsp\u{00A0}spasi", "bom\u{FEFF}tanda", "soft\u{00AD}hyphen", "zwj\u{200D}zwnj\u{200C}x",
+            "thin\u{2009}space\u{202F}narrow", "ideo\u{3000}graphic", "line\u{2028}sep\u{2029}par", "nel\u{0085}x",
+            "ctrl\u{0001}\u{001F}\u{007F}chars", "tab\tnew\nline\rcr\r\ncrlf\u{000B}vt\u{000C}ff",
+        ]),
+        ("very long words", [
+            String(repeating: "a", count: 5000), String(repeating: "Zé", count: 3000) + " ujung",
+            String(repeating: "kata ", count: 2000), String(repeating: "漢", count: 4000),
+        ]),
+        ("many short paragraphs", (0..<300).map { "p\($0) kata \($0 % 7)" }),
+        ("date lines", [
+            "Sabtu, 30 Juli 2022 - 08:06 WIB", "30/07/2022 08:06", "Senin 1 Januari 2024 WITA", "Tahun 1999 UTC",
+            "Selasa, 2 Mei 2023 | 19:00 WIT", "2024 gmt", "Rabu, 3 Mei 2023 12:00 WIB ini adalah kalimat yang sangat panjang sekali",
+            "Kamis, ２０２３ 08:06 WIB", "Jumat, 2023\u{00A0}08:06 WIB", "12:30 1980",
+        ]),
+        ("repeated shingles", ["a b c a b c a b c a b c", "x x x x x x x x x x"]),
+    ]
+
+    @Test func inlineCasesMatchTheReference() {
+        Self.check(Self.inline, shingleSizes: [1, 2, 3, 4, 7])
+    }
+
+    // MARK: - Generated cases
+
+    /// Deterministic pseudo-random paragraphs stitched from fragments that exercise every branch: ASCII and
+    /// non-ASCII letters, marks, digits, separators, boilerplate openings, datelines, desk initials.
+    static func generated(count: Int) -> [(name: String, paragraphs: [String])] {
+        let fragments = [
+            "kata", "Kata", "KATA", " ", "  ", "\t", "\n", "\r\n", "\u{00A0}", "\u{200B}", "\u{3000}", ",", ".", " - ",
+            " -- ", " – ", " — ", "(", ")", "/", ":", "’", "“", "”", "0", "42", "2024", "08:06", "WIB", "é", "e\u{0301}",
+            "\u{0301}", "İ", "ı", "ß", "ﬁ", "Σ", "ς", "K", "Ⅻ", "²", "漢字", "한국", "مرحبا", "١٢", "😀", "👨‍👩‍👧", "🇮🇩",
+            "Baca juga: ", "Editor: ", "Copyright ", "© ", "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "(ian/tim)",
+            "(Tribunnews.com/Fahdi)", "(RI)", "(30/7/2022)", "Sabtu, 30 Juli 2022 - 08:06 WIB", "a", "b", "c", "ab",
+            "Menteri", "berita", "\u{FEFF}", "\u{00AD}", "ǅ", "Ω", "\u{0085}", "\u{2028}", "ा", "e\u{20DD}", "Ａ", "ｚ",
+        ]
+        var state: UInt64 = 0x5eed
+        func next() -> Int {
+            state &+= 0x9e37_79b9_7f4a_7c15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+        }
+        return (0..<count).map { index in
+            let paragraphs = (0..<(next() % 6)).map { _ in
+                (0..<(next() % 40)).map { _ in fragments[next() % fragments.count] }.joined()
+            }
+            return ("generated #\(index)", paragraphs)
+        }
+    }
+
+    @Test func generatedCasesMatchTheReference() {
+        Self.check(Self.generated(count: 1500), shingleSizes: [1, 3])
+    }
+
+    // MARK: - Real texts
+
+    /// The dedup evaluation set: real Indonesian articles and their republishing variants.
+    @Test func evaluationSetMatchesTheReference() throws {
+        struct Document: Decodable { let id: String; let paragraphs: [String] }
+        let path = Self.repositoryRoot.appendingPathComponent("Tests/Fixtures/dedup-eval/docs.jsonl")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        let decoder = JSONDecoder()
+        let documents = try text.split(separator: "\n").map { try decoder.decode(Document.self, from: Data($0.utf8)) }
+        #expect(documents.count > 500)
+        Self.check(documents.map { ($0.id, $0.paragraphs) })
+    }
+
+    /// The extraction dev set's truth texts (93 real pages in several languages and edge cases), when this machine
+    /// has them: each as its lines, as one paragraph, and uppercased.
+    @Test func extractionDevTruthsMatchTheReference() throws {
+        let folder = URL(fileURLWithPath: "/work/shared/data/extraction-dev/truth")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        var cases: [(name: String, paragraphs: [String])] = []
+        for name in names.sorted() where name.hasSuffix(".txt") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            cases.append((name, lines))
+            cases.append((name + " as one paragraph", [text]))
+            cases.append((name + " uppercased", lines.map { $0.uppercased() }))
+        }
+        #expect(cases.count >= 300)
+        Self.check(cases)
+        Self.check(Array(cases.prefix(60)), shingleSizes: [1, 5])
+    }
+}
