@@ -19,25 +19,27 @@ public struct BodyFingerprint: Sendable, Equatable {
     /// Words after normalisation (0 means: nothing to compare; callers should not dedup on it).
     public let wordCount: Int
 
-    /// Computes every fingerprint with one normalisation pass.
+    /// Computes every fingerprint with one normalisation pass over the paragraphs' UTF-8 bytes (NormalizedText):
+    /// the joined words are hashed in place and each shingle is a byte range of them, no String per word.
     public init(paragraphs: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
-        let words = Self.normalizedWords(paragraphs)
-        exact = Self.exactHash(words)
-        let shingles = Self.shingleHashes(words: words, shingleSize: shingleSize)
+        let text = NormalizedText(paragraphs)
+        exact = text.withJoined { SHA256.hash($0).hex }
+        let shingles = Self.shingleHashes(text, shingleSize: shingleSize)
         simHash = Self.simHash(shingles: shingles)
         minHash = MinHashSignature(shingles: shingles)
-        wordCount = words.count
+        wordCount = text.wordCount
     }
 
     /// Words per shingle: 3 keeps word order significant without making one typo change many shingles.
     public static let defaultShingleSize = 3
 
     public static func exact(_ paragraphs: [String]) -> String {
-        exactHash(normalizedWords(paragraphs))
+        let text = NormalizedText(paragraphs)
+        return text.withJoined { SHA256.hash($0).hex }
     }
 
     public static func simHash(_ paragraphs: [String], shingleSize: Int = defaultShingleSize) -> UInt64 {
-        simHash(words: normalizedWords(paragraphs), shingleSize: shingleSize)
+        simHash(shingles: shingleHashes(NormalizedText(paragraphs), shingleSize: shingleSize))
     }
 
     /// Bits that differ between two SimHashes (0...64).
@@ -48,55 +50,11 @@ public struct BodyFingerprint: Sendable, Equatable {
     // MARK: - Normalisation
 
     /// Paragraphs minus boilerplate, datelines and desk initials, lowercased, split into words of letters
-    /// and digits (everything else is a separator).
+    /// and digits (everything else is a separator). Letters, digits and combining marks (decomposed accents)
+    /// make words; ASCII letters are lowercased directly, other letters by their Unicode lowercase mapping.
+    /// Computed on UTF-8 bytes by NormalizedText; the String functions below define the paragraph rules.
     public static func normalizedWords(_ paragraphs: [String]) -> [String] {
-        var kept: [String] = []
-        for paragraph in paragraphs {
-            var text = paragraph
-            if isBoilerplate(text) || isDateLine(text) { continue }
-            // The dateline opens the first reporting paragraph; bylines, captions and chrome lines before it
-            // vary between copies, so count kept paragraphs, not positions in the page.
-            if kept.count < 2 { text = stripDateline(text) }
-            text = stripDeskInitials(text)
-            kept.append(text)
-        }
-        // Scalar by scalar with an ASCII fast path: Character.isLetter on every character cost ~75% of the
-        // fingerprint's time. Letters, digits and combining marks (decomposed accents) make words, lowercased.
-        var words: [String] = []
-        var current: [UInt8] = []
-        current.reserveCapacity(32)
-        func flush() {
-            if !current.isEmpty {
-                words.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-        for text in kept {
-            for scalar in text.unicodeScalars {
-                let value = scalar.value
-                if value < 0x80 {
-                    switch value {
-                    case 0x61...0x7A, 0x30...0x39: current.append(UInt8(value))
-                    case 0x41...0x5A: current.append(UInt8(value + 0x20))
-                    default: flush()
-                    }
-                    continue
-                }
-                let properties = scalar.properties
-                switch properties.generalCategory {
-                case .nonspacingMark, .spacingMark, .enclosingMark:
-                    current.append(contentsOf: String(scalar).utf8)
-                default:
-                    if properties.isAlphabetic || properties.numericType != nil {
-                        current.append(contentsOf: properties.lowercaseMapping.utf8)
-                    } else {
-                        flush()
-                    }
-                }
-            }
-            flush()
-        }
-        return words
+        NormalizedText(paragraphs).words
     }
 
     /// Lines that credit or recirculate rather than report, compared lowercased at the paragraph start.
@@ -187,15 +145,58 @@ public struct BodyFingerprint: Sendable, Equatable {
 
     // MARK: - Hashes
 
-    static func exactHash(_ words: [String]) -> String {
-        SHA256.hash(words.joined(separator: " ")).hex
-    }
-
-    static func simHash(words: [String], shingleSize: Int) -> UInt64 {
-        simHash(shingles: shingleHashes(words: words, shingleSize: shingleSize))
-    }
-
     /// One stable hash per word shingle, in text order (repeats included): shared by SimHash and MinHash.
+    /// A shingle's hash is StableHash over its words joined by single spaces: one byte range of the joined text.
+    static func shingleHashes(_ text: borrowing NormalizedText, shingleSize: Int) -> [UInt64] {
+        let wordCount = text.wordCount
+        guard wordCount > 0 else { return [] }
+        let size = max(1, min(shingleSize, wordCount))
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(wordCount - size + 1)
+        return text.withJoined { bytes in
+            shingleHashes(bytes, wordStarts: text.wordStarts, size: size, into: &hashes)
+            return hashes
+        }
+    }
+
+    private static func shingleHashes(_ bytes: UnsafeBufferPointer<UInt8>, wordStarts: [Int], size: Int,
+                                      into hashes: inout [UInt64]) {
+        let wordCount = wordStarts.count
+        /// Byte range of the shingle of `size` words from word `first`.
+        func range(first: Int, size: Int) -> Range<Int> {
+            let last = first + size - 1
+            return wordStarts[first]..<(last + 1 < wordCount ? wordStarts[last + 1] - 1 : bytes.count)
+        }
+        if size == 3 {
+            // The default size, three shingles at once: word t is the first word of shingle t, the second of
+            // t - 1 and the third of t - 2, so one pass over its bytes feeds three independent FNV chains (a
+            // multiply's latency, not its throughput, bounded the one-shingle-at-a-time loop).
+            let prime: UInt64 = 0x0000_0100_0000_01b3
+            var third = StableHash.offsetBasis, second = StableHash.offsetBasis
+            for word in 0..<wordCount {
+                var first = StableHash.offsetBasis
+                third = (third ^ 0x20) &* prime
+                second = (second ^ 0x20) &* prime
+                for index in range(first: word, size: 1) {
+                    let byte = UInt64(bytes[index])
+                    third = (third ^ byte) &* prime
+                    second = (second ^ byte) &* prime
+                    first = (first ^ byte) &* prime
+                }
+                if word >= 2 { hashes.append(StableHash.finalize(third)) }
+                third = second
+                second = first
+            }
+            return
+        }
+        for first in 0...(wordCount - size) {
+            var hash = StableHash()
+            for index in range(first: first, size: size) { hash.combine(bytes[index]) }
+            hashes.append(hash.finalized)
+        }
+    }
+
+    /// One stable hash per word shingle of given words (MinHashSignature(words:)).
     static func shingleHashes(words: [String], shingleSize: Int) -> [UInt64] {
         guard !words.isEmpty else { return [] }
         let size = max(1, min(shingleSize, words.count))
@@ -209,24 +210,60 @@ public struct BodyFingerprint: Sendable, Equatable {
         }
     }
 
+    /// Bit i is set when more shingle hashes have bit i set than clear (ties clear; 0 for no shingles).
+    /// Counted eight bits at a time: each byte of a hash spreads into one counter byte per bit (`bitSpread`),
+    /// eight additions per shingle instead of 64; the byte counters are emptied before they can overflow.
     static func simHash(shingles: [UInt64]) -> UInt64 {
         guard !shingles.isEmpty else { return 0 }
-        var weights = [Int](repeating: 0, count: 64)
-        for value in shingles {
-            for bit in 0..<64 {
-                weights[bit] += (value >> UInt64(bit)) & 1 == 1 ? 1 : -1
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { ones in
+            ones.initialize(repeating: 0)
+            bitSpread.withUnsafeBufferPointer { spread in
+                var lanes = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+                var pending = 0
+                func drain() {
+                    // Byte k of lane j counts bit 8 j + k.
+                    func add(_ lane: UInt64, _ j: Int) {
+                        for k in 0..<8 { ones[8 * j + k] += Int((lane >> UInt64(8 * k)) & 0xFF) }
+                    }
+                    add(lanes.0, 0); add(lanes.1, 1); add(lanes.2, 2); add(lanes.3, 3)
+                    add(lanes.4, 4); add(lanes.5, 5); add(lanes.6, 6); add(lanes.7, 7)
+                    lanes = (0, 0, 0, 0, 0, 0, 0, 0)
+                    pending = 0
+                }
+                for value in shingles {
+                    lanes.0 &+= spread[Int(value & 0xFF)]
+                    lanes.1 &+= spread[Int((value >> 8) & 0xFF)]
+                    lanes.2 &+= spread[Int((value >> 16) & 0xFF)]
+                    lanes.3 &+= spread[Int((value >> 24) & 0xFF)]
+                    lanes.4 &+= spread[Int((value >> 32) & 0xFF)]
+                    lanes.5 &+= spread[Int((value >> 40) & 0xFF)]
+                    lanes.6 &+= spread[Int((value >> 48) & 0xFF)]
+                    lanes.7 &+= spread[Int(value >> 56)]
+                    pending += 1
+                    if pending == 255 { drain() }
+                }
+                drain()
             }
+            var result: UInt64 = 0
+            // Weight of bit i = ones - zeros = 2 * ones - n: set when positive.
+            for bit in 0..<64 where 2 * ones[bit] > shingles.count { result |= 1 << UInt64(bit) }
+            return result
         }
-        var result: UInt64 = 0
-        for bit in 0..<64 where weights[bit] > 0 { result |= 1 << UInt64(bit) }
-        return result
+    }
+
+    /// Byte b -> a UInt64 whose byte k is bit k of b (each byte a counter that takes one more count).
+    static let bitSpread: [UInt64] = (0..<UInt64(256)).map { byte in
+        var spread: UInt64 = 0
+        for bit in 0..<UInt64(8) { spread |= ((byte >> bit) & 1) << (8 * bit) }
+        return spread
     }
 }
 
 /// FNV-1a 64 with a SplitMix64 finaliser: cheap, stable across runs and machines, with good bit spread
 /// (SimHash needs every bit of every shingle hash to be a fair coin).
 struct StableHash {
-    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var state: UInt64 = StableHash.offsetBasis
 
     mutating func combine(_ byte: UInt8) {
         state ^= UInt64(byte)
@@ -237,7 +274,11 @@ struct StableHash {
         for byte in text.utf8 { combine(byte) }
     }
 
-    var finalized: UInt64 {
+    var finalized: UInt64 { Self.finalize(state) }
+
+    /// The SplitMix64 finaliser applied to an FNV-1a state.
+    @inline(__always)
+    static func finalize(_ state: UInt64) -> UInt64 {
         var z = state &+ 0x9e37_79b9_7f4a_7c15
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb

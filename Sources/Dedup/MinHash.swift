@@ -29,25 +29,54 @@ public struct MinHashSignature: Sendable, Equatable {
         self.init(shingles: BodyFingerprint.shingleHashes(words: words, shingleSize: shingleSize))
     }
 
-    /// From shingle hashes (BodyFingerprint.shingleHashes; repeats are ignored).
+    /// From shingle hashes (BodyFingerprint.shingleHashes; repeats are ignored). A repeat cannot change a
+    /// minimum, so the distinct hashes are gathered first (an open-addressing set of the already well-mixed
+    /// hashes, instead of a Set's hashing and boxes); then each permutation runs over them with its constants and
+    /// its running minimum in registers.
     init(shingles hashes: [UInt64]) {
         guard !hashes.isEmpty else {
             values = []
             shingleCount = 0
             return
         }
-        let shingles = Set(hashes)
+        var capacity = 16
+        while capacity < 2 * hashes.count { capacity <<= 1 }
+        let mask = capacity - 1
+        var distinct = [UInt64]()
+        distinct.reserveCapacity(hashes.count)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { table in
+            table.initialize(repeating: 0)
+            // 0 marks an empty slot, so the hash 0 is tracked on its own.
+            var sawZero = false
+            for shingle in hashes {
+                if shingle == 0 {
+                    if !sawZero { distinct.append(0) }
+                    sawZero = true
+                    continue
+                }
+                var slot = Int(truncatingIfNeeded: shingle) & mask
+                while table[slot] != 0 && table[slot] != shingle { slot = (slot + 1) & mask }
+                if table[slot] == 0 {
+                    table[slot] = shingle
+                    distinct.append(shingle)
+                }
+            }
+        }
         var minima = [UInt32](repeating: .max, count: Self.permutations)
-        for shingle in shingles {
+        distinct.withUnsafeBufferPointer { distinct in
             for index in 0..<Self.permutations {
-                // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
-                // well-distributed ones of a product mod 2^64.
-                let permuted = UInt32(truncatingIfNeeded: (shingle &* Self.multipliers[index] &+ Self.addends[index]) >> 32)
-                if permuted < minima[index] { minima[index] = permuted }
+                let multiplier = Self.multipliers[index], addend = Self.addends[index]
+                var minimum = UInt32.max
+                for shingle in distinct {
+                    // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
+                    // well-distributed ones of a product mod 2^64.
+                    minimum = min(minimum, UInt32(truncatingIfNeeded: (shingle &* multiplier &+ addend) >> 32))
+                }
+                minima[index] = minimum
             }
         }
         values = minima
-        shingleCount = shingles.count
+        shingleCount = distinct.count
     }
 
     /// A signature from its values (e.g. generated ones in the benchmark); `values` should hold

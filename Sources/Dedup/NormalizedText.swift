@@ -1,0 +1,457 @@
+// The fingerprint's normalisation on UTF-8 bytes (issue 8: the String version cost ~9% of a crawl's CPU).
+//
+// The output must stay byte-for-byte what the String version (BodyFingerprint.isBoilerplate, isDateLine,
+// stripDateline, stripDeskInitials and the word split) produced, because stored fingerprints are compared with
+// new ones. So every byte-level shortcut below only decides a case when the bytes it looks at are ASCII in a way
+// that makes Character semantics and byte semantics provably agree; anything else goes to the String
+// functions, which stay the definition. What makes ASCII safe, and what does not:
+// - An ASCII byte is a Character of its own, except CR LF (one Character) and an ASCII byte after a non-ASCII
+//   prepend scalar ("\u{0600} " is one Character, and not whitespace): so a test on the last byte also checks
+//   the byte before it.
+// - No non-ASCII scalar is canonically equivalent to an ASCII one used here: the only singletons to ASCII are
+//   U+037E (;), U+1FEF (`) and U+212A (K), and the only non-ASCII scalar that lowercases to ASCII is U+212A (k).
+// - The ASCII classification tables are built from Character's own properties, not written by hand.
+
+/// Normalised words of a body, written once into one byte buffer as `words.joined(separator: " ")`, with
+/// each word's start offset: the SHA-256 input as it stands, and every shingle a contiguous byte range of it.
+struct NormalizedText: ~Copyable {
+    /// The words joined by single spaces (`count` bytes are initialised).
+    private(set) var bytes: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+    /// Byte offset of each word's first byte.
+    private(set) var wordStarts: [Int] = []
+
+    var wordCount: Int { wordStarts.count }
+
+    /// Calls `body` with the joined words (the buffer lives as long as self, so it is lent, not returned).
+    func withJoined<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(rebasing: bytes[0..<count]))
+    }
+
+    init(_ paragraphs: [String]) {
+        // ASCII text maps one byte to at most one byte, plus one space per word; a non-ASCII lowercase mapping
+        // can grow, which `reserve` handles. 64 extra bytes keep empty input allocation-free of edge cases.
+        let estimate = paragraphs.reduce(64) { $0 + $1.utf8.count + 1 }
+        bytes = .allocate(capacity: estimate)
+        wordStarts.reserveCapacity(estimate / 6)
+        var kept = 0
+        for paragraph in paragraphs {
+            var text = paragraph
+            text.withUTF8 { utf8 in
+                guard let range = Self.keptRange(utf8, paragraph: paragraph, keptBefore: kept) else { return }
+                kept += 1
+                appendWords(UnsafeBufferPointer(rebasing: utf8[range]))
+            }
+        }
+    }
+
+    deinit { bytes.deallocate() }
+
+    /// The words as Strings (BodyFingerprint.normalizedWords).
+    var words: [String] {
+        withJoined { joined in
+            wordStarts.indices.map { word in
+                let end = word + 1 < wordStarts.count ? wordStarts[word + 1] - 1 : joined.count
+                return String(decoding: UnsafeBufferPointer(rebasing: joined[wordStarts[word]..<end]), as: UTF8.self)
+            }
+        }
+    }
+
+    // MARK: - Paragraph filters
+
+    /// The part of a paragraph that holds words, or nil when the paragraph is boilerplate or a date line:
+    /// `stripDeskInitials(stripDateline(p))` for the first two kept paragraphs, `stripDeskInitials(p)` after.
+    /// Both strip only at an end, so the kept text is always one byte range of the paragraph.
+    static func keptRange(_ utf8: UnsafeBufferPointer<UInt8>, paragraph: String, keptBefore: Int) -> Range<Int>? {
+        if isBoilerplate(utf8) ?? BodyFingerprint.isBoilerplate(paragraph) { return nil }
+        if isDateLine(utf8) ?? BodyFingerprint.isDateLine(paragraph) { return nil }
+        var start = 0
+        if keptBefore < 2 {
+            // stripDateline returns the paragraph or a suffix of it.
+            start = datelineEnd(utf8) ?? (utf8.count - BodyFingerprint.stripDateline(paragraph).utf8.count)
+        }
+        let text = UnsafeBufferPointer(rebasing: utf8[start...])
+        // stripDeskInitials returns its input or a prefix of it.
+        let end = deskInitialsStart(text)
+            ?? BodyFingerprint.stripDeskInitials(start == 0 ? paragraph : String(decoding: text, as: UTF8.self)).utf8.count
+        return start..<(start + end)
+    }
+
+    /// Character properties of the ASCII bytes, taken from Character itself.
+    static let asciiWhitespace: [Bool] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))).isWhitespace }
+    static let asciiNumber: [Bool] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))).isNumber }
+    static let asciiLetter: [Bool] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))).isLetter }
+    static let asciiUppercase: [Bool] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))).isUppercase }
+    static let asciiLowercaseLetter: [Bool] = (0..<128).map {
+        let character = Character(Unicode.Scalar(UInt8($0)))
+        return character.isLetter && character.isLowercase
+    }
+
+    @inline(__always)
+    static func asciiLowered(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+
+    static let asciiBoilerplatePrefixes: [[UInt8]] = BodyFingerprint.boilerplatePrefixes
+        .filter { $0.utf8.allSatisfy { $0 < 0x80 } }.map { Array($0.utf8) }
+    /// Indices into asciiBoilerplatePrefixes by first byte, in list order.
+    static let boilerplatePrefixesByFirstByte: [[Int]] = (0..<128).map { byte in
+        asciiBoilerplatePrefixes.indices.filter { asciiBoilerplatePrefixes[$0].first == UInt8(byte) }
+    }
+
+    /// BodyFingerprint.isBoilerplate decided on bytes, nil when a non-ASCII scalar leaves it open.
+    /// The lowered text must begin with a prefix's exact bytes (no scalar in the lowered text is canonically
+    /// equivalent to a prefix letter but a different byte), followed by a grapheme boundary. A non-ASCII scalar
+    /// whose lowercase starts with a non-ASCII byte cannot stand for an ASCII prefix byte; if it also neither is
+    /// whitespace nor joins the Character before it, it cannot begin a match either, unless it is "©" (the only
+    /// non-ASCII prefix start, left to the String version). "copyright ©" needs "copyright " to match first.
+    static func isBoilerplate(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var start = 0
+        while start < utf8.count, utf8[start] < 0x80, asciiWhitespace[Int(utf8[start])] { start += 1 }
+        guard start < utf8.count else { return false }
+        let first = utf8[start]
+        if first >= 0x80 {
+            let info = scalarInfo(utf8, at: start)
+            guard info.contains(.startsCharacter), !info.contains(.whitespace), !info.contains(.copyright),
+                  info.contains(.lowersToNonASCII) else { return nil }
+            return false
+        }
+        for prefixIndex in boilerplatePrefixesByFirstByte[Int(asciiLowered(first))] {
+            let prefix = asciiBoilerplatePrefixes[prefixIndex]
+            var matched = true
+            for offset in prefix.indices.dropFirst() {
+                let index = start + offset
+                guard index < utf8.count else { matched = false; break }
+                let byte = utf8[index]
+                if byte >= 0x80 {
+                    // It joins the Character before (no match) or its lowercase begins non-ASCII (no match),
+                    // unless it lowercases to ASCII.
+                    guard scalarInfo(utf8, at: index).contains(.lowersToNonASCII) else { return nil }
+                    matched = false
+                    break
+                }
+                if asciiLowered(byte) != prefix[offset] { matched = false; break }
+            }
+            guard matched else { continue }
+            let after = start + prefix.count
+            if after == utf8.count || utf8[after] < 0x80 || scalarInfo(utf8, at: after).contains(.startsCharacter) {
+                return true
+            }
+            // A mark joining the prefix's last Character: rare; the String version decides.
+            return nil
+        }
+        return false
+    }
+
+    static let zoneWords: [[UInt8]] = ["wib", "wita", "wit", "utc", "gmt"].map { Array($0.utf8) }
+
+    /// BodyFingerprint.isDateLine, decided on bytes for ASCII paragraphs (words split at whitespace bytes; CR LF
+    /// is two whitespace bytes or one whitespace Character: the same words), and for any paragraph without a
+    /// ':' or a zone word, which it needs (a ':' Character is the byte, and only ASCII letters lowercase to the
+    /// zone words' letters); nil otherwise.
+    static func isDateLine(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard utf8.count <= 120 else { return false }
+        var words = 0
+        var hasYear = false, hasZone = false, hasTime = false
+        var index = 0
+        while index < utf8.count {
+            var byte = utf8[index]
+            if byte >= 0x80 { return nonASCIIDateLine(utf8) }
+            if asciiWhitespace[Int(byte)] { index += 1; continue }
+            let start = index
+            var digits = 0
+            var firstDigits: (UInt8, UInt8) = (0, 0)
+            var colon = false
+            while true {
+                if asciiNumber[Int(byte)] {
+                    if digits == 0 { firstDigits.0 = byte } else if digits == 1 { firstDigits.1 = byte }
+                    digits += 1
+                }
+                if byte == 0x3A { colon = true }
+                index += 1
+                guard index < utf8.count else { break }
+                byte = utf8[index]
+                if byte >= 0x80 { return nonASCIIDateLine(utf8) }
+                if asciiWhitespace[Int(byte)] { break }
+            }
+            words += 1
+            if digits == 4 && (firstDigits == (0x31, 0x39) || firstDigits == (0x32, 0x30)) { hasYear = true }
+            if colon && digits >= 3 { hasTime = true }
+            let length = index - start
+            if length == 3 || length == 4, !hasZone {
+                hasZone = zoneWords.contains { zone in
+                    zone.count == length && zone.indices.allSatisfy { asciiLowered(utf8[start + $0]) == zone[$0] }
+                }
+            }
+        }
+        guard words <= 10 else { return false }
+        return hasYear && (hasZone || hasTime)
+    }
+
+    /// isDateLine for a paragraph with a non-ASCII byte: false without a ':' and a zone word, else undecided.
+    static func nonASCIIDateLine(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if !utf8.contains(0x3A) && !zoneWords.contains(where: { containsLowered(utf8, $0) }) { return false }
+        return nil
+    }
+
+    /// True when `bytes`, ASCII-lowercased, contain `needle` (lowercase ASCII).
+    static func containsLowered(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        outer: for start in 0...(bytes.count - needle.count) {
+            for offset in needle.indices where asciiLowered(bytes[start + offset]) != needle[offset] { continue outer }
+            return true
+        }
+        return false
+    }
+
+    /// BodyFingerprint.firstDash on bytes: offsets of the first " -- ", " - ", " – " or " — " in the first 256.
+    static func firstDash(_ utf8: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        let head = min(utf8.count, 256)
+        for start in 0..<head where utf8[start] == 0x20 {
+            for dash in dashes where start + dash.count <= head {
+                var matches = true
+                for offset in 1..<dash.count where utf8[start + offset] != dash[offset] { matches = false; break }
+                if matches { return start..<(start + dash.count) }
+            }
+        }
+        return nil
+    }
+    static let dashes: [[UInt8]] = [Array(" -- ".utf8), Array(" - ".utf8), Array(" – ".utf8), Array(" — ".utf8)]
+
+    /// Where BodyFingerprint.stripDateline's result starts (0: unchanged), when the text before the dash is
+    /// ASCII without CR (so Characters are bytes); nil otherwise.
+    static func datelineEnd(_ utf8: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let dash = firstDash(utf8) else { return 0 }
+        for index in 0..<dash.lowerBound where utf8[index] >= 0x80 || utf8[index] == 0x0D { return nil }
+        guard dash.lowerBound <= 60 else { return 0 }
+        var words = 0
+        var index = 0
+        while index < dash.lowerBound {
+            while index < dash.lowerBound, asciiWhitespace[Int(utf8[index])] { index += 1 }
+            guard index < dash.lowerBound else { break }
+            words += 1
+            // The word's first letter or "(" must be "(" or uppercase.
+            var first: UInt8?
+            while index < dash.lowerBound, !asciiWhitespace[Int(utf8[index])] {
+                let byte = utf8[index]
+                if first == nil, asciiLetter[Int(byte)] || byte == 0x28 { first = byte }
+                index += 1
+            }
+            guard let first, first == 0x28 || asciiUppercase[Int(first)] else { return 0 }
+        }
+        guard words > 0, words <= 5 else { return 0 }
+        return dash.upperBound
+    }
+
+    /// Length of BodyFingerprint.stripDeskInitials's result (`text.count`: unchanged), when the bytes it
+    /// depends on (the end, the last "(" and what lies between) are ASCII with ASCII neighbours; nil otherwise.
+    static func deskInitialsStart(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Trailing whitespace: each dropped byte must be a Character of its own (or half of CR LF).
+        var end = text.count
+        while end > 0 {
+            let byte = text[end - 1]
+            if byte >= 0x80 { return nil }
+            if !asciiWhitespace[Int(byte)] { break }
+            if end >= 2, text[end - 2] >= 0x80 { return nil }
+            end -= 1
+        }
+        guard end > 0, text[end - 1] == 0x29 else { return text.count }
+        if end >= 2, text[end - 2] >= 0x80 { return nil }
+        var open = end - 2
+        while open >= 0, text[open] != 0x28 { open -= 1 }
+        guard open >= 0 else { return text.count }
+        if open >= 1, text[open - 1] >= 0x80 { return nil }
+        let inner = UnsafeBufferPointer(rebasing: text[(open + 1)..<(end - 1)])
+        for byte in inner where byte >= 0x80 || byte == 0x0D { return nil }
+        var parts = 1
+        var partLength = 0
+        var initials = true
+        for byte in inner {
+            if byte == 0x2F {
+                if !(1...5).contains(partLength) { initials = false }
+                parts += 1
+                partLength = 0
+            } else {
+                partLength += 1
+                if !asciiLowercaseLetter[Int(byte)] { initials = false }
+            }
+        }
+        if !(1...5).contains(partLength) || parts > 4 { initials = false }
+        let credit = inner.count <= 60 && creditMarks.contains { containsLowered(inner, $0) }
+            && !inner.contains { asciiNumber[Int($0)] }
+        return initials || credit ? open : text.count
+    }
+    static let creditMarks: [[UInt8]] = [".com", ".co.id", ".id/", "antara"].map { Array($0.utf8) }
+
+    // MARK: - Words
+
+    /// Appends the words of one kept text: runs of letters, digits and combining marks, lowercased (the
+    /// scalar rules of BodyFingerprint.normalizedWords, which define them).
+    private mutating func appendWords(_ text: UnsafeBufferPointer<UInt8>) {
+        // Every input byte yields at most two output bytes (ASCII: itself plus the space before a word; a
+        // two-byte scalar's lowercase takes at most three bytes, plus the space). The lowercase path still
+        // reserves for itself, in case a mapping ever grows more.
+        reserve(2 * text.count)
+        var out = bytes.baseAddress!
+        var written = count
+        var inWord = false
+        var index = 0
+        Self.asciiWordByte.withUnsafeBufferPointer { asciiWordByte in
+            while index < text.count {
+                let byte = text[index]
+                if byte < 0x80 {
+                    let mapped = asciiWordByte[Int(byte)]
+                    if mapped != 0 {
+                        if !inWord {
+                            if !wordStarts.isEmpty { out[written] = 0x20; written += 1 }
+                            wordStarts.append(written)
+                            inWord = true
+                        }
+                        out[written] = mapped
+                        written += 1
+                    } else {
+                        inWord = false
+                    }
+                    index += 1
+                    continue
+                }
+                let (value, length) = Self.decode(text, at: index)
+                let kind = Self.scalarClass(value)
+                if kind == .separator {
+                    inWord = false
+                    index += length
+                    continue
+                }
+                var mapping = kind == .lowercase ? Unicode.Scalar(value)!.properties.lowercaseMapping : ""
+                mapping.withUTF8 { mapped in
+                    let source = kind == .keep ? UnsafeBufferPointer(rebasing: text[index..<(index + length)]) : mapped
+                    guard !source.isEmpty else { return }
+                    if written + source.count + 1 > bytes.count {
+                        count = written
+                        grow(written + source.count + 1 + 2 * (text.count - index))
+                        out = bytes.baseAddress!
+                    }
+                    if !inWord {
+                        if !wordStarts.isEmpty { out[written] = 0x20; written += 1 }
+                        wordStarts.append(written)
+                        inWord = true
+                    }
+                    for byte in source {
+                        out[written] = byte
+                        written += 1
+                    }
+                }
+                index += length
+            }
+        }
+        count = written
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > bytes.count { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let larger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(needed, bytes.count * 2))
+        _ = larger.initialize(from: bytes[0..<count])
+        bytes.deallocate()
+        bytes = larger
+    }
+
+    /// ASCII byte -> its lowercase if it belongs to a word (letters, digits), 0 if it separates words.
+    static let asciiWordByte: [UInt8] = (0..<128).map { byte -> UInt8 in
+        switch byte {
+        case 0x61...0x7A, 0x30...0x39: UInt8(byte)
+        case 0x41...0x5A: UInt8(byte + 0x20)
+        default: 0
+        }
+    }
+
+    /// What a non-ASCII scalar does to a word (BodyFingerprint.normalizedWords' rule).
+    enum ScalarClass: UInt8 {
+        /// Neither letter, digit nor mark: ends the word.
+        case separator
+        /// Part of a word as it is: a combining mark, or a letter/digit that is its own lowercase.
+        case keep
+        /// A letter or digit whose lowercase mapping differs: append the mapping.
+        case lowercase
+    }
+
+    static func classify(_ scalar: Unicode.Scalar) -> ScalarClass {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return .keep
+        default:
+            guard properties.isAlphabetic || properties.numericType != nil else { return .separator }
+            return properties.lowercaseMapping.utf8.elementsEqual(String(scalar).utf8) ? .keep : .lowercase
+        }
+    }
+
+    /// What the paragraph filters need to know about a non-ASCII scalar.
+    struct ScalarInfo: OptionSet {
+        let rawValue: UInt8
+        /// Its lowercase mapping begins with a non-ASCII byte (so it cannot stand for an ASCII letter).
+        static let lowersToNonASCII = ScalarInfo(rawValue: 1)
+        /// It starts a new Character after a space: not a mark or joiner (which extend any Character but a
+        /// control), so the Character before it ends where it begins.
+        static let startsCharacter = ScalarInfo(rawValue: 2)
+        /// A Character it begins is whitespace (Character.isWhitespace looks at the first scalar).
+        static let whitespace = ScalarInfo(rawValue: 4)
+        /// "©", which begins a boilerplate prefix.
+        static let copyright = ScalarInfo(rawValue: 8)
+    }
+
+    static func info(_ scalar: Unicode.Scalar) -> ScalarInfo {
+        var info: ScalarInfo = []
+        if let first = scalar.properties.lowercaseMapping.utf8.first, first >= 0x80 { info.insert(.lowersToNonASCII) }
+        var pair = " "
+        pair.unicodeScalars.append(scalar)
+        if pair.count == 2 { info.insert(.startsCharacter) }
+        if Character(scalar).isWhitespace { info.insert(.whitespace) }
+        if scalar == "©" { info.insert(.copyright) }
+        return info
+    }
+
+    /// Classes and infos of U+0080...U+07FF (Latin, Greek, Cyrillic, Hebrew, Arabic: every two-byte scalar)
+    /// and U+2000...U+206F (curly quotes, dashes, zero-width spaces: common in Indonesian news), computed once
+    /// from the same properties, because three property look-ups per scalar cost more than the rest of a word.
+    static let tabled: [(ScalarClass, ScalarInfo)] = (Array(0x80..<0x800) + Array(0x2000..<0x2070)).map { value in
+        let scalar = Unicode.Scalar(UInt32(value))!
+        return (classify(scalar), info(scalar))
+    }
+
+    /// Index into `tabled`, nil for a scalar outside its ranges.
+    @inline(__always)
+    static func tableIndex(_ value: UInt32) -> Int? {
+        if value < 0x800 { return Int(value) - 0x80 }
+        if value &- 0x2000 < 0x70 { return Int(value) - 0x2000 + 0x780 }
+        return nil
+    }
+
+    @inline(__always)
+    static func scalarClass(_ value: UInt32) -> ScalarClass {
+        if let index = tableIndex(value) { return tabled[index].0 }
+        return classify(Unicode.Scalar(value)!)
+    }
+
+    /// ScalarInfo of the non-ASCII scalar starting at `index`.
+    static func scalarInfo(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> ScalarInfo {
+        let (value, _) = decode(utf8, at: index)
+        if let tableIndex = tableIndex(value) { return tabled[tableIndex].1 }
+        return info(Unicode.Scalar(value)!)
+    }
+
+    /// The scalar starting at `index` of valid UTF-8 (a Swift String's storage: the lead byte gives the
+    /// length) and its length in bytes.
+    @inline(__always)
+    static func decode(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: UInt32, length: Int) {
+        let byte = text[index]
+        if byte < 0x80 { return (UInt32(byte), 1) }
+        if byte < 0xE0 { return (UInt32(byte & 0x1F) << 6 | UInt32(text[index + 1] & 0x3F), 2) }
+        if byte < 0xF0 {
+            return (UInt32(byte & 0x0F) << 12 | UInt32(text[index + 1] & 0x3F) << 6 | UInt32(text[index + 2] & 0x3F), 3)
+        }
+        return (UInt32(byte & 0x07) << 18 | UInt32(text[index + 1] & 0x3F) << 12 | UInt32(text[index + 2] & 0x3F) << 6
+                    | UInt32(text[index + 3] & 0x3F), 4)
+    }
+}
