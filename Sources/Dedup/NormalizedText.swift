@@ -186,10 +186,28 @@ struct NormalizedText: ~Copyable {
         return hasYear && (hasZone || hasTime)
     }
 
-    /// isDateLine for a paragraph with a non-ASCII byte: false without a ':' and a zone word, else undecided.
+    /// isDateLine for a paragraph with a non-ASCII byte: false when it lacks what a date line needs, else
+    /// undecided. The year's digits start with the Characters "1" "9" or "2" "0", which are those bytes; the zone
+    /// or time needs a ':' byte or a zone word's letters as a whole word (not "twitter", "with").
     static func nonASCIIDateLine(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
-        if !utf8.contains(0x3A) && !zoneWords.contains(where: { containsLowered(utf8, $0) }) { return false }
+        let yearDigits = utf8.contains(0x31) && utf8.contains(0x39) || utf8.contains(0x32) && utf8.contains(0x30)
+        guard yearDigits else { return false }
+        if !utf8.contains(0x3A) && !zoneWords.contains(where: { containsWord(utf8, $0) }) { return false }
         return nil
+    }
+
+    /// True when `word` (lowercase ASCII) occurs ASCII-lowercased in `bytes` without an ASCII non-whitespace
+    /// byte right before or after it (such a byte would belong to the same whitespace-separated word).
+    static func containsWord(_ bytes: UnsafeBufferPointer<UInt8>, _ word: [UInt8]) -> Bool {
+        guard bytes.count >= word.count else { return false }
+        func joins(_ index: Int) -> Bool {
+            index >= 0 && index < bytes.count && bytes[index] < 0x80 && !asciiWhitespace[Int(bytes[index])]
+        }
+        outer: for start in 0...(bytes.count - word.count) {
+            for offset in word.indices where asciiLowered(bytes[start + offset]) != word[offset] { continue outer }
+            if !joins(start - 1) && !joins(start + word.count) { return true }
+        }
+        return false
     }
 
     /// True when `bytes`, ASCII-lowercased, contain `needle` (lowercase ASCII).
@@ -248,7 +266,16 @@ struct NormalizedText: ~Copyable {
         var end = text.count
         while end > 0 {
             let byte = text[end - 1]
-            if byte >= 0x80 { return nil }
+            if byte >= 0x80 {
+                // A last scalar that starts its own Character (after an ASCII byte, which cannot prepend) and
+                // is not whitespace ends the trimming as a Character other than ")": unchanged.
+                var lead = end - 1
+                while lead > 0, text[lead] & 0xC0 == 0x80 { lead -= 1 }
+                let info = scalarInfo(text, at: lead)
+                guard lead == 0 || text[lead - 1] < 0x80, info.contains(.startsCharacter), !info.contains(.whitespace)
+                else { return nil }
+                return text.count
+            }
             if !asciiWhitespace[Int(byte)] { break }
             if end >= 2, text[end - 2] >= 0x80 { return nil }
             end -= 1

@@ -120,30 +120,32 @@ public struct SHA256: Sendable {
     ]
 
     /// Processes one 64-byte block. The message schedule lives in a stack allocation: no heap traffic per block.
+    /// Eight rounds per loop pass with the working variables renamed instead of shifted (the round function's
+    /// usual unrolling), and Ch/Maj in their three-operation forms: the body fingerprint hashes every article's
+    /// whole normalised text, so this loop was a quarter of its cost.
     private mutating func compress(_ block: UnsafeRawBufferPointer) {
         precondition(block.count == 64, "SHA-256 blocks are 64 bytes")
         length &+= 64
         let newState = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            for i in 0..<16 {
-                w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-                    | UInt32(block[4 * i + 3])
-            }
+            for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
             for i in 16..<64 {
-                let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
-                let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] >> 10)
+                let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] &>> 3)
+                let s1 = w[i - 2].rotatedRight(17) ^ w[i - 2].rotatedRight(19) ^ (w[i - 2] &>> 10)
                 w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
             }
             var (a, b, c, d, e, f, g, h) = state
             SHA256.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                    let choice = (e & f) ^ (~e & g)
-                    let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-                    let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                    let majority = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = s0 &+ majority
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
+                var i = 0
+                while i < 64 {
+                    Self.round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+                    Self.round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+                    Self.round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+                    Self.round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+                    Self.round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+                    Self.round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+                    Self.round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+                    Self.round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+                    i += 8
                 }
             }
             return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f,
@@ -151,11 +153,24 @@ public struct SHA256: Sendable {
         }
         state = newState
     }
+
+    /// One round on renamed working variables: d becomes the new e, h the new a (the others move by renaming).
+    @inline(__always)
+    private static func round(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+        let choice = g ^ (e & (f ^ g))
+        let t1 = h &+ s1 &+ choice &+ kw
+        let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+        let majority = (a & b) | (c & (a | b))
+        d &+= t1
+        h = t1 &+ s0 &+ majority
+    }
 }
 
 extension UInt32 {
     @inline(__always)
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
+    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self &>> count) | (self &<< (32 &- count)) }
 }
 
 /// Lowercase hex, the form every id and hash takes in the state store and the spool.
