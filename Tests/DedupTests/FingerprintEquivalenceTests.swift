@@ -156,6 +156,82 @@ import Testing
         Self.check(Self.generated(count: 1500), shingleSizes: [1, 3])
     }
 
+    /// Paragraphs aimed at the byte-level decisions' edges: a boilerplate prefix or dateline in random case after
+    /// odd leading whitespace and before an odd boundary scalar, desk initials before odd endings, short date-like
+    /// lines with non-ASCII scalars.
+    static func targeted(count: Int) -> [(name: String, paragraphs: [String])] {
+        let leading = ["", " ", "  \t", "\u{00A0}", "\u{3000}", " \u{0301}", "\r\n", "\u{200B}", "\u{0600}", "\u{FEFF}"]
+        let openings = BodyFingerprint.boilerplatePrefixes + [
+            "JAKARTA, KOMPAS.com - ", "Jakarta (ANTARA) - ", "Liputan6.com, Jakarta -- ", "SURABAYA – ", "BANDUNG — ",
+            "Jakarta, CNN Indonesia -- ", "(Reuters) - ", "kota kecil - ", "İSTANBUL - ", "ÉTÉ - ", "", "", "",
+        ]
+        let boundaries = ["", " ", ":", "\u{0301}", "\u{00A0}", "©", "\u{212A}", "İ", "“", "”", "漢", "😀", "\u{200D}",
+                          "\u{0903}", "\u{1F3FB}", "é", "\r", "\n", "x"]
+        let middles = ["kata biasa di sini", "Berita 2024 pukul 08:06 WIB", "Sabtu, 30 Juli 2022", "twitter with utc",
+                       "١٢:٣٠ 2023 wib", "WİB 2022 10:00", "harga Rp1.500", "", "ab", "Mañana 20:15 GMT 1999"]
+        let endings = ["", ".", " (ian/tim)", " (ian/tim) ", " (İan)", " (a/b) ”", "” ", " \u{00A0}", ")\u{0301}", "\u{0600} ",
+                       " (Tribunnews.com/Fahdi)", " (kompas.com)\u{3000}", " (RI)", " (30/7/2022)", " (ant)\r\n",
+                       " (x\u{0301})", " (\u{0600}ab)", "(abc", " (ANTARA)", " (tim/tim/tim/tim/tim)", " 😀", " (漢)"]
+        var state: UInt64 = 0x7a9e7
+        func pick<T>(_ items: [T]) -> T {
+            state &+= 0x9e37_79b9_7f4a_7c15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+            return items[Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1) % items.count]
+        }
+        func randomCase(_ text: String) -> String {
+            String(text.map { pick([true, false]) ? Character($0.uppercased()) : $0 })
+        }
+        return (0..<count).map { index in
+            let paragraphs = (0..<(1 + index % 4)).map { _ in
+                pick(leading) + randomCase(pick(openings)) + pick(boundaries) + pick(middles) + pick(endings)
+            }
+            return ("targeted #\(index)", paragraphs)
+        }
+    }
+
+    @Test func targetedCasesMatchTheReference() {
+        Self.check(Self.targeted(count: 3000))
+    }
+
+    /// Each byte-level decision, where it decides, equals the String function it stands for (checked one by one,
+    /// so a wrong decision cannot hide behind another filter).
+    @Test func byteDecisionsAgreeWithTheStringFunctions() {
+        let paragraphs = (Self.inline + Self.generated(count: 1500) + Self.targeted(count: 3000)).flatMap(\.paragraphs)
+        var decided = [0, 0, 0, 0], differing: [String] = []
+        for paragraph in paragraphs {
+            var text = paragraph
+            text.withUTF8 { utf8 in
+                if let fast = NormalizedText.isBoilerplate(utf8) {
+                    decided[0] += 1
+                    if fast != BodyFingerprint.isBoilerplate(paragraph) { differing.append("isBoilerplate: \(paragraph.debugDescription)") }
+                }
+                if let fast = NormalizedText.isDateLine(utf8) {
+                    decided[1] += 1
+                    if fast != BodyFingerprint.isDateLine(paragraph) { differing.append("isDateLine: \(paragraph.debugDescription)") }
+                }
+                if let start = NormalizedText.datelineEnd(utf8) {
+                    decided[2] += 1
+                    let expected = BodyFingerprint.stripDateline(paragraph)
+                    if String(decoding: UnsafeBufferPointer(rebasing: utf8[start...]), as: UTF8.self).utf8.elementsEqual(expected.utf8) == false {
+                        differing.append("stripDateline: \(paragraph.debugDescription)")
+                    }
+                }
+                if let end = NormalizedText.deskInitialsStart(utf8) {
+                    decided[3] += 1
+                    let expected = BodyFingerprint.stripDeskInitials(paragraph)
+                    if !String(decoding: UnsafeBufferPointer(rebasing: utf8[..<end]), as: UTF8.self).utf8.elementsEqual(expected.utf8) {
+                        differing.append("stripDeskInitials: \(paragraph.debugDescription)")
+                    }
+                }
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.count) differ, e.g. \(differing.prefix(3))")
+        // Most paragraphs are decided on bytes (else the fast paths would be dead code the test cannot see).
+        #expect(decided.allSatisfy { $0 > paragraphs.count / 2 }, "decided on bytes: \(decided) of \(paragraphs.count)")
+    }
+
     // MARK: - Real texts
 
     /// The dedup evaluation set: real Indonesian articles and their republishing variants.
