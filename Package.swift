@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "DedupTests", dependencies: ["Dedup"], swiftSettings: strictSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Spool", "Dedup", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "SpoolTests", dependencies: ["Spool", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "TestSupport"],
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "Store", "TestSupport"],
                     swiftSettings: strictSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "feedcrawler"], swiftSettings: strictSettings),
         // Shared test helpers: temp dirs, the loopback test origin process, running the built binary.

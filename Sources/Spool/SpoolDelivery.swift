@@ -53,13 +53,17 @@ public final class SpoolDelivery: Sendable {
     private let ledger: any SpoolLedger
     private let lock = NSLock()
     private let groupCommit = GroupCommit()
-    private let batcher = BatchingThread()
+    private let batcher = BatchingThread<SpoolDocument, SpoolDeliveryOutcome>(name: "feedcrawler.spool",
+                                                                               maxBatch: GroupCommit.maxBatch)
 
     /// Steps of one delivery, for tests that simulate a crash after a given step.
     enum Step: Int, Comparable {
         case stagedSidecar, staged, claimed, publishedSidecar, published, synced, confirmed
         static func < (lhs: Step, rhs: Step) -> Bool { lhs.rawValue < rhs.rawValue }
     }
+
+    /// Most documents delivered in one batch (group commit): bounds the time a caller waits behind others.
+    public static let maxBatch = GroupCommit.maxBatch
 
     /// From this many documents in one batch on, staging syncs the filesystem once instead of each file.
     let filesystemSyncThreshold: Int
@@ -313,49 +317,5 @@ final class GroupCommit: @unchecked Sendable {
             condition.broadcast()
         }
         return ticket.outcome!
-    }
-}
-
-/// Group commit for async callers: submit() parks the caller's continuation (no thread waits); a thread started
-/// when work arrives delivers everything queued, batch after batch, and exits when the queue is empty (so
-/// nothing outlives the delivery it serves).
-/// @unchecked Sendable: all mutable state is guarded by `lock`.
-final class BatchingThread: @unchecked Sendable {
-    private typealias Entry = (document: SpoolDocument, continuation: CheckedContinuation<SpoolDeliveryOutcome, Never>)
-
-    private let lock = NSLock()
-    private var queue: [Entry] = []
-    private var running = false
-
-    func submit(_ document: SpoolDocument,
-                deliver: @escaping @Sendable ([SpoolDocument]) -> [SpoolDeliveryOutcome]) async -> SpoolDeliveryOutcome {
-        await withCheckedContinuation { continuation in
-            lock.lock()
-            queue.append((document, continuation))
-            let start = !running
-            running = true
-            lock.unlock()
-            if start {
-                let thread = Thread { self.drain(deliver) }
-                thread.name = "feedcrawler.spool"
-                thread.start()
-            }
-        }
-    }
-
-    private func drain(_ deliver: ([SpoolDocument]) -> [SpoolDeliveryOutcome]) {
-        while true {
-            lock.lock()
-            guard !queue.isEmpty else {
-                running = false
-                lock.unlock()
-                return
-            }
-            let batch = Array(queue.prefix(GroupCommit.maxBatch))
-            queue.removeFirst(batch.count)
-            lock.unlock()
-            let outcomes = deliver(batch.map(\.document))
-            for (entry, outcome) in zip(batch, outcomes) { entry.continuation.resume(returning: outcome) }
-        }
     }
 }

@@ -1,5 +1,6 @@
 // Plain values the state store takes and returns. All Sendable; no database types leak out.
 public import struct Foundation.Date
+public import Dedup
 
 /// Where an article is in its life. Stored as the raw value.
 public enum ArticleState: String, Sendable, Codable, CaseIterable {
@@ -156,4 +157,31 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidTransition(let key, let from, let to): "article \(key): cannot go from \(from) to \(to)"
         }
     }
+}
+
+/// A fetched and extracted article, as the dedup screening after fetching sees it.
+public struct FetchedArticle: Sendable {
+    public var key: Int64
+    /// The canonical URL the article was queued under (from the feed).
+    public var canonicalURL: String
+    /// The page's own canonical URL, when usable.
+    public var pageCanonicalURL: String?
+    public var fingerprint: BodyFingerprint
+
+    public init(key: Int64, canonicalURL: String, pageCanonicalURL: String?, fingerprint: BodyFingerprint) {
+        self.key = key
+        self.canonicalURL = canonicalURL
+        self.pageCanonicalURL = pageCanonicalURL
+        self.fingerprint = fingerprint
+    }
+}
+
+/// What the screening after fetching decided for one article.
+public enum ScreeningResult: Sendable, Equatable {
+    /// No original found: on to the spool.
+    case clear
+    /// A copy of `of` (a spool name, or the original's canonical URL), found by `stage`; now marked duplicate.
+    case duplicate(of: String, stage: DuplicateStage)
+    /// The article was no longer pending (written, a duplicate or failed meanwhile, or pruned): nothing done.
+    case notPending
 }

@@ -2,15 +2,15 @@
 //
 // - WAL journal (GRDB's DatabasePool): readers (e.g. `feedcrawler status` in another process) never block the
 //   writer.
-// - synchronous=NORMAL for ordinary commits, FULL for the ones the spool protocol depends on. NORMAL in WAL
+// - synchronous=NORMAL for every commit, plus a WAL fsync after the ones the spool protocol depends on. NORMAL in WAL
 //   mode loses nothing when the process is killed (the WAL is in the page cache); on power loss it can drop the
 //   last commits, but only as a suffix (WAL frames are checksummed and replayed in order), and every ordinary
 //   commit is safe to lose: an enqueue goes with its feed's ETag, a fetched/duplicate/failed mark only makes
 //   the article pending again, a lost "written" confirmation is redone by SpoolDelivery.recover(). What must
 //   not be lost is a claim (pending -> writing with its spool name and sequence number) once files are renamed
 //   into the spool: the article would be written twice and a file number reused. Those transactions
-//   (`durableWrite`) commit with FULL, whose WAL fsync also covers every commit before them. Measured: an
-//   fsync costs ~0.5 ms here, and a crawled article made 3-4 commits.
+//   (`durableWrite`) are followed by an fsync of the WAL, which also covers every commit before them. Measured:
+//   an fsync costs ~0.5 ms here; claims are batched (SpoolDelivery), so a crawl pays one per batch.
 // - Directory 0700 and file 0600 (with its -wal/-shm, which SQLite creates with the database's mode): the
 //   database holds every URL the crawler has seen; nobody else needs to read it.
 //
@@ -18,6 +18,7 @@
 // (fsync on commit): call from a dedicated thread or accept the short block.
 public import struct Foundation.Date
 public import struct Foundation.Data
+import class Foundation.NSLock
 public import Dedup
 internal import GRDB
 public import Spool
@@ -32,6 +33,8 @@ public final class StateStore: Sendable {
 
     /// Full path of the database file.
     public let path: String
+    /// How many times durableWrite fsynced the WAL (tests check that claims are synced).
+    let walSyncs = SyncCounter()
     private let pool: DatabasePool
 
     /// Opens (creating if needed) `state_dir/state.sqlite` and migrates it to the current schema.
@@ -43,9 +46,8 @@ public final class StateStore: Sendable {
         configuration.busyMode = .timeout(StateStore.busyTimeoutSeconds)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; durableWrite raises it to
-            // FULL around the transactions that need it. The pool keeps this one writer connection for its
-            // lifetime and readers never commit, so the writer's setting is the one every commit runs with.
+            // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; durableWrite fsyncs the WAL
+            // after the commits that must survive a power loss.
             try Schema.migrator.migrate(pool)
         } catch {
             throw .database(String(describing: error))
@@ -165,6 +167,58 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Dedup after fetching (issue 5) for a batch of fetched articles, in ONE write transaction (it took two
+    /// writes and three reads per article, each waiting for the writer): for each article in order, records the
+    /// page's canonical URL and the body fingerprints, then looks for the article in (or going into) the spool
+    /// that it repeats: by the page's own canonical URL (when it differs from the one the article was queued
+    /// under), by the exact body hash, then by near-duplicate fingerprint. A duplicate is marked as such, with
+    /// its original (spool name, or canonical URL when the original has none) and stage. Otherwise the near
+    /// fingerprint is recorded so later articles are compared with it. Copies within one batch are both
+    /// `.clear` here (neither is in the spool yet); the claim (beginWriting) catches the second.
+    public func screenFetched(_ articles: [FetchedArticle], policy: NearDuplicatePolicy = .default,
+                              at now: Date = Date()) throws(StateStoreError) -> [ScreeningResult] {
+        try write { db in try articles.map { article in try Self.screen(article, policy: policy, at: now, in: db) } }
+    }
+
+    static func screen(_ article: FetchedArticle, policy: NearDuplicatePolicy, at now: Date,
+                       in db: Database) throws -> ScreeningResult {
+        let key = article.key
+        let fingerprint = article.fingerprint
+        try db.cachedStatement(sql: """
+            UPDATE articles SET page_canonical_url = ?, body_hash = ?, simhash = ?, updated_at = ? WHERE id = ? AND state = 'pending'
+            """).execute(arguments: [article.pageCanonicalURL, fingerprint.exact, Int64(bitPattern: fingerprint.simHash),
+                             now.timeIntervalSince1970, key])
+        guard db.changesCount == 1 else { return .notPending }
+        var found: (ArticleRecord, DuplicateStage)?
+        if let page = article.pageCanonicalURL, page != article.canonicalURL,
+           let original = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM articles WHERE canonical_url = ? AND id != ? AND state IN ('written', 'writing')
+                UNION ALL SELECT * FROM articles WHERE page_canonical_url = ? AND id != ? AND state IN ('written', 'writing')
+                LIMIT 1
+                """), arguments: [page, key, page, key]) {
+            found = (ArticleRecord(row: original), .pageCanonical)
+        } else if let original = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
+                """), arguments: [fingerprint.exact, key]) {
+            found = (ArticleRecord(row: original), .exact)
+        } else {
+            let signature = fingerprint.minHash
+            guard signature.shingleCount >= policy.minimumShingles else { return .clear }
+            if let (original, _) = try findNear(signature, excluding: key, policy: policy, in: db) {
+                found = (original, .near)
+            } else {
+                try recordNear(key: key, signature: signature, policy: policy, in: db)
+                return .clear
+            }
+        }
+        guard let (original, stage) = found else { return .clear }
+        let of = original.spoolName ?? original.canonicalURL
+        try db.cachedStatement(sql: """
+            UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ? WHERE id = ?
+            """).execute(arguments: [of, stage.rawValue, now.timeIntervalSince1970, key])
+        return .duplicate(of: of, stage: stage)
+    }
+
     // MARK: - Near-duplicates (dedup stage 4)
 
     /// Stage 4, in one call after the exact-hash check: the article in (or going into) the spool whose body
@@ -268,11 +322,11 @@ public final class StateStore: Sendable {
                 SELECT f.signature, f.shingles, a.updated_at FROM near_fingerprints f JOIN articles a ON a.id = f.article
                 WHERE f.article = ?
                 """), arguments: [key]) else { return nil }
-        // A copy written after this article's check has written_at >= its claim time >= the check time; 0.1 s of
-        // slack covers a small backward clock step between the two. (It was 1 s: at 600 articles/s that meant
-        // comparing every claim with ~600 signatures, 7% of a crawl's CPU.)
-        let checkedAt: Double = own["updated_at"]
-        let since = checkedAt - 0.1
+        // A copy written after this article's check has written_at >= the check time. The crawler screens and
+        // claims each batch on one thread, batch after batch, so normally only the batch's own earlier claims
+        // ('writing') qualify; any slack here costs a comparison with every article written in it (at 1,000
+        // articles/s, 0.1 s of slack was a third of the claim transaction).
+        let since: Double = own["updated_at"]
         let signature = [UInt8]((own["signature"] as Data?) ?? Data())
         let shingles: Int = own["shingles"]
         let recent = try Row.fetchCursor(db.cachedStatement(sql: """
@@ -532,25 +586,27 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// A write transaction whose commit is durable against power loss (synchronous=FULL: the WAL is fsynced
-    /// before COMMIT returns), for the spool claims; see the header. The writer goes back to NORMAL after.
+    /// A write transaction whose commit is durable against power loss when this returns, for the spool claims;
+    /// see the header. The commit itself runs with NORMAL; the WAL is fsynced after it, outside the writer lock.
+    /// (With synchronous=FULL the fsync ran inside the lock, ~1-4 ms during which every other write, each
+    /// article's dedup screening among them, waited: a 10,000-article crawl used one of its two cores.)
+    /// Fsyncing the WAL at any moment after COMMIT makes the commit durable: SQLite in WAL mode with NORMAL only
+    /// reuses WAL space after a checkpoint has copied those frames into the database file and synced it.
     func durableWrite<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch let error as StateStoreError {
-            throw error
-        } catch {
-            throw .database(String(describing: error))
-        }
+        let result = try write(body)
+        try syncWriteAheadLog()
+        return result
+    }
+
+    /// Fsyncs the WAL file (opened by path each time: the file SQLite holds open is the one at that path while
+    /// our connection is open).
+    func syncWriteAheadLog() throws(StateStoreError) {
+        let walPath = path + "-wal"
+        let file = open(walPath, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { throw .filesystem(call: "open", path: walPath, errno: errno) }
+        defer { close(file) }
+        guard fsync(file) == 0 else { throw .filesystem(call: "fsync", path: walPath, errno: errno) }
+        walSyncs.add(1)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {
@@ -693,4 +749,12 @@ extension FeedState {
                   permanentRedirectURL: row["permanent_redirect_url"],
                   permanentRedirectCount: row["permanent_redirect_count"])
     }
+}
+
+/// A counter safe to bump from any thread.
+final class SyncCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ n: Int) { lock.withLock { count += n } }
+    var value: Int { lock.withLock { count } }
 }

@@ -26,10 +26,12 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(fileMode(store.path) == 0o600)
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("synchronous") == "1")  // NORMAL: ordinary commits are not fsynced
-        // Claims are: FULL inside the transaction, NORMAL again after.
-        #expect(try store.pragma("synchronous", durable: true) == "2")
-        #expect(try store.pragma("synchronous") == "1")
+        // Claims are made durable by an fsync of the WAL after their commit (outside the writer lock).
+        let syncsBefore = store.walSyncs.value
         _ = try store.reserveSpoolSequence()
+        #expect(store.walSyncs.value == syncsBefore + 1)
+        _ = try store.enqueue(newArticle(1))
+        #expect(store.walSyncs.value == syncsBefore + 1)  // ordinary commits are not
         #expect(fileMode(store.path + "-wal") == 0o600)
     }
 
@@ -256,6 +258,44 @@ func fileMode(_ path: String) -> UInt32 {
         _ = try store.prune(olderThan: Date().addingTimeInterval(3600))
         #expect(try store.findNearDuplicate(of: BodyFingerprint(paragraphs: copy).minHash) == nil)
         #expect(try store.nearDuplicate(key: 3, of: BodyFingerprint(paragraphs: copy)) == nil)
+    }
+
+    /// The crawler's screening after fetching: one call per batch decides each article in order and marks
+    /// the duplicates; copies inside one batch pass it and are caught by the claim.
+    @Test func screensFetchedBatchesAndMarksDuplicates() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        for n in 1...8 { _ = try store.enqueue(newArticle(n)) }
+        func fetched(_ key: Int64, _ paragraphs: [String], page: String? = nil) -> FetchedArticle {
+            FetchedArticle(key: key, canonicalURL: "https://www.example.com/read/\(key)", pageCanonicalURL: page,
+                           fingerprint: BodyFingerprint(paragraphs: paragraphs))
+        }
+        let original = body(topic: 11)
+        #expect(try store.screenFetched([fetched(1, original), fetched(2, body(topic: 12))]) == [.clear, .clear])
+        try written(store, 1)
+        try written(store, 2)
+        var syndicated = original
+        syndicated[0] = "KOMPAS.com, JAKARTA - " + syndicated[0]
+        syndicated.removeLast()
+        let results = try store.screenFetched([
+            fetched(3, body(topic: 13), page: "https://www.example.com/read/1"),  // the page says it is article 1
+            fetched(4, body(topic: 12)),                                            // same body as 2
+            fetched(5, syndicated),                                                 // near copy of 1
+            fetched(6, body(topic: 14)),                                            // new
+            fetched(7, body(topic: 15)), fetched(8, body(topic: 15)),               // two copies in one batch
+            fetched(2, body(topic: 12)),                                            // not pending any more
+        ])
+        #expect(results == [.duplicate(of: "000_0000000000000001", stage: .pageCanonical),
+                            .duplicate(of: "001_0000000000000002", stage: .exact),
+                            .duplicate(of: "000_0000000000000001", stage: .near),
+                            .clear, .clear, .clear, .notPending])
+        let marked = try #require(try store.article(key: 5))
+        #expect(marked.state == .duplicate && marked.duplicateOf == "000_0000000000000001" && marked.duplicateStage == .near)
+        #expect(try store.article(key: 6)?.state == .pending)
+        // The claim takes the first of the two in-batch copies and marks the second.
+        let names = try store.beginWriting([6, 7, 8].map { SpoolClaim(articleKey: $0, articleID: String(format: "%016x", $0)) })
+        #expect(names.keys.sorted() == [6, 7])
+        #expect(try store.article(key: 8)?.duplicateStage == .exact)
     }
 
     @Test func maintainPrunesTheWindowAndCompacts() throws {

@@ -54,6 +54,13 @@ final class Backpressure: @unchecked Sendable {
     /// Called after each article written.
     func noteWritten() { lock.withLock { writtenSinceCheck += 1 } }
 
+    /// Whether one more article may start while `inFlight` others are under way: with `spool_max_files` set,
+    /// only as many as the spool has room for at the last check (less what was written since), so a wide window
+    /// of articles in flight does not overshoot the limit.
+    func admits(inFlight: Int) -> Bool {
+        lock.withLock { maxFiles <= 0 || countAtLastCheck + writtenSinceCheck + inFlight < maxFiles }
+    }
+
     /// True when the spool might have reached `spool_max_files` since the last check: time to check again.
     var mayBeFull: Bool {
         lock.withLock { maxFiles > 0 && countAtLastCheck + writtenSinceCheck >= maxFiles }
