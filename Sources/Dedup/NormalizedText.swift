@@ -2,9 +2,10 @@
 //
 // The output must stay byte-for-byte what the String version (BodyFingerprint.isBoilerplate, isDateLine,
 // stripDateline, stripDeskInitials and the word split) produced, because stored fingerprints are compared with
-// new ones. So every byte-level shortcut below only decides a case when the bytes it looks at are ASCII in a way
-// that makes Character semantics and byte semantics provably agree; anything else goes to the String
-// functions, which stay the definition. What makes ASCII safe, and what does not:
+// new ones. So every byte-level shortcut below only decides a case when the bytes it looks at (ASCII, or
+// non-ASCII scalars whose properties, taken from the standard library, settle it) make Character semantics and
+// byte semantics provably agree; anything else goes to the String functions, which stay the definition
+// (FingerprintEquivalenceTests checks both the whole and each decision). What makes ASCII safe, and what does not:
 // - An ASCII byte is a Character of its own, except CR LF (one Character) and an ASCII byte after a non-ASCII
 //   prepend scalar ("\u{0600} " is one Character, and not whitespace): so a test on the last byte also checks
 //   the byte before it.
@@ -29,8 +30,7 @@ struct NormalizedText: ~Copyable {
     }
 
     init(_ paragraphs: [String]) {
-        // ASCII text maps one byte to at most one byte, plus one space per word; a non-ASCII lowercase mapping
-        // can grow, which `reserve` handles. 64 extra bytes keep empty input allocation-free of edge cases.
+        // Normalisation mostly drops or keeps bytes; appendWords grows the buffer when a text needs more.
         let estimate = paragraphs.reduce(64) { $0 + $1.utf8.count + 1 }
         bytes = .allocate(capacity: estimate)
         wordStarts.reserveCapacity(estimate / 6)
@@ -72,7 +72,7 @@ struct NormalizedText: ~Copyable {
         }
         let text = UnsafeBufferPointer(rebasing: utf8[start...])
         // stripDeskInitials returns its input or a prefix of it.
-        let end = deskInitialsStart(text)
+        let end = deskInitialsEnd(text)
             ?? BodyFingerprint.stripDeskInitials(start == 0 ? paragraph : String(decoding: text, as: UTF8.self)).utf8.count
         return start..<(start + end)
     }
@@ -259,9 +259,10 @@ struct NormalizedText: ~Copyable {
         return dash.upperBound
     }
 
-    /// Length of BodyFingerprint.stripDeskInitials's result (`text.count`: unchanged), when the bytes it
-    /// depends on (the end, the last "(" and what lies between) are ASCII with ASCII neighbours; nil otherwise.
-    static func deskInitialsStart(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// Where BodyFingerprint.stripDeskInitials's result ends (`text.count`: unchanged), when the bytes it
+    /// depends on (the end, the last "(" and what lies between) are ASCII with ASCII neighbours, or the text ends
+    /// in a non-ASCII scalar that is a non-whitespace Character of its own; nil otherwise.
+    static func deskInitialsEnd(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
         // Trailing whitespace: each dropped byte must be a Character of its own (or half of CR LF).
         var end = text.count
         while end > 0 {

@@ -218,7 +218,7 @@ import Testing
                         differing.append("stripDateline: \(paragraph.debugDescription)")
                     }
                 }
-                if let end = NormalizedText.deskInitialsStart(utf8) {
+                if let end = NormalizedText.deskInitialsEnd(utf8) {
                     decided[3] += 1
                     let expected = BodyFingerprint.stripDeskInitials(paragraph)
                     if !String(decoding: UnsafeBufferPointer(rebasing: utf8[..<end]), as: UTF8.self).utf8.elementsEqual(expected.utf8) {
