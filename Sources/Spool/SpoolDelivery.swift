@@ -141,6 +141,59 @@ public final class SpoolDelivery: Sendable {
         if stop == .staged { return Self.crashed(outcomes) }
         guard !staged.isEmpty else { return outcomes.map { $0! } }
 
+        return finishDelivery(documents, staged: staged, outcomes: &outcomes, stoppingAfter: stop)
+    }
+
+    /// Step 1 for one document, on any thread and concurrently with other documents and deliveries: writes its
+    /// two temp files without syncing them. deliverStaged() then syncs a whole batch at once and finishes the
+    /// protocol; discardStaged() removes them when the document is not to be delivered. Until it is claimed,
+    /// a staged document is nothing but garbage to recover(), which removes it at the next start.
+    public func stage(_ document: SpoolDocument) throws(SpoolError) {
+        guard SpoolName.isArticleID(document.sidecar.id) else { throw .invalidArticleID(document.sidecar.id) }
+        let names = Self.temporaryNames(key: document.articleKey, articleID: document.sidecar.id)
+        try writer.writeTemporaryFile(named: names.sidecar, contents: document.sidecar.fileContents, sync: false)
+        do {
+            try writer.writeTemporaryFile(named: names.text, contents: document.text, sync: false)
+        } catch {
+            try? writer.removeTemporaryFile(named: names.sidecar)
+            throw error
+        }
+    }
+
+    /// Removes a staged document's temp files (it turned out not to be delivered, e.g. a duplicate).
+    public func discardStaged(_ document: SpoolDocument) {
+        discardStaged([0], of: [document])
+    }
+
+    /// Steps 2-4 for documents staged with stage(): one sync for the batch (syncfs, or each file and .tmp where
+    /// syncfs is missing), then claim, publish and confirm as deliver() does. One outcome per document, in order.
+    public func deliverStaged(_ documents: [SpoolDocument]) -> [SpoolDeliveryOutcome] {
+        lock.lock()
+        defer { lock.unlock() }
+        var outcomes = [SpoolDeliveryOutcome?](repeating: nil, count: documents.count)
+        guard !documents.isEmpty else { return [] }
+        do throws(SpoolError) {
+            if SpoolWriter.canSyncFileSystem {
+                try writer.syncFileSystem()
+            } else {
+                for document in documents {
+                    let names = Self.temporaryNames(key: document.articleKey, articleID: document.sidecar.id)
+                    try writer.syncTemporaryFile(named: names.sidecar)
+                    try writer.syncTemporaryFile(named: names.text)
+                }
+                try writer.syncTemporaryDirectory()
+            }
+        } catch {
+            discardStaged(Array(documents.indices), of: documents)
+            return documents.map { _ in .failed(error) }
+        }
+        return finishDelivery(documents, staged: Array(documents.indices), outcomes: &outcomes, stoppingAfter: nil)
+    }
+
+    /// Steps 2-4 (claim, publish, confirm) for the staged and synced documents at `staged`; the caller holds
+    /// `lock`. Fills in every outcome not decided yet.
+    private func finishDelivery(_ documents: [SpoolDocument], staged: [Int], outcomes: inout [SpoolDeliveryOutcome?],
+                                stoppingAfter stop: Step?) -> [SpoolDeliveryOutcome] {
         // 2. Claim.
         let claims = staged.map { SpoolClaim(articleKey: documents[$0].articleKey, articleID: documents[$0].sidecar.id) }
         let names: [Int64: SpoolName]

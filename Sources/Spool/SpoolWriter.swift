@@ -128,6 +128,14 @@ public final class SpoolWriter: Sendable {
         }
     }
 
+    /// Makes the contents of `.tmp/<name>`, written earlier without a sync, durable.
+    public func syncTemporaryFile(named name: String) throws(SpoolError) {
+        let file = openat(temporary, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard file >= 0 else { throw .system(call: "openat", path: tmpPath(name), errno: errno) }
+        defer { close(file) }
+        if fsync(file) != 0 { throw .system(call: "fsync", path: tmpPath(name), errno: errno) }
+    }
+
     /// Makes created/renamed entries of `.tmp` durable.
     public func syncTemporaryDirectory() throws(SpoolError) {
         if fsync(temporary) != 0 { throw .system(call: "fsync", path: SpoolWriter.temporaryDirectoryName, errno: errno) }

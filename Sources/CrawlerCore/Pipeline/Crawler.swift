@@ -350,26 +350,30 @@ public final class Crawler: Sendable {
         var counts = EnqueueCounts()
         var batch: [NewArticle] = []
         var batchURLs = Set<String>()
+        // Canonicalise every item's link, then ask the state store about all of them at once.
+        var candidates: [(item: FeedItem, link: String, canonical: String)] = []
         for item in items {
             // Without a link, an http(s) id (RSS 1.0 rdf:about, a permalink-like guid) names the article.
             guard let link = item.link ?? item.id.flatMap({ $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil })
             else { continue }
-            let canonical: String
             do {
-                canonical = try canonicalizer.canonicalize(link)
+                candidates.append((item, link, try canonicalizer.canonicalize(link)))
             } catch {
                 logger.info("Item link skipped.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "reason": "\(error.reason)"])
-                continue
             }
-            do {
-                if let guid = item.id, try store.isKnown(feed: feed.name, guid: guid) { counts.known += 1; continue }
-                let knownURL = try batchURLs.contains(canonical) || store.isKnown(canonicalURL: canonical)
-                if knownURL {
-                    counts.known += 1
-                    continue
-                }
-            } catch {
-                logger.error("Could not look up an item.", metadata: ["feed": "\(feed.name)", "url": "\(link)", "error": "\(error)"])
+        }
+        let known: (guids: Set<String>, canonicalURLs: Set<String>)
+        do {
+            known = try store.knownItems(feed: feed.name, guids: candidates.compactMap(\.item.id),
+                                         canonicalURLs: candidates.map(\.canonical))
+        } catch {
+            logger.error("Could not look up the feed's items.", metadata: ["feed": "\(feed.name)", "error": "\(error)"])
+            return counts
+        }
+        for (item, link, canonical) in candidates {
+            if let guid = item.id, known.guids.contains(guid) { counts.known += 1; continue }
+            if batchURLs.contains(canonical) || known.canonicalURLs.contains(canonical) {
+                counts.known += 1
                 continue
             }
             if batch.count >= config.maxItemsPerPoll {
@@ -485,12 +489,23 @@ public final class Crawler: Sendable {
             article = await followNextPages(from: next, first: article, firstURL: page.finalURL, log)
         }
 
-        // Fingerprint the body and lay out the spool files (CPU work, off the cooperative pool), then dedup
-        // and spool on the commit thread, in a batch with the articles finishing at the same time.
+        // Fingerprint the body and write the spool's temp files (CPU and file work, off the cooperative pool, in
+        // parallel), then dedup and finish the spool protocol on the commit thread, in a batch with the
+        // articles finishing at the same time.
         let pageCanonical = usablePageCanonical(article.metadata.canonicalURL, fetchedFrom: page.finalURL)
-        let (finalArticle, finalURL) = (article, page.finalURL)
-        let commit = await BlockingWork.run {
-            ArticleCommit(record: record, article: finalArticle, url: finalURL, pageCanonicalURL: pageCanonical)
+        let (finalArticle, finalURL, delivery) = (article, page.finalURL, self.delivery)
+        let staging = await BlockingWork.run { () -> Result<ArticleCommit, SpoolError> in
+            let commit = ArticleCommit(record: record, article: finalArticle, url: finalURL, pageCanonicalURL: pageCanonical)
+            do throws(SpoolError) { try delivery.stage(commit.document) } catch { return .failure(error) }
+            return .success(commit)
+        }
+        let commit: ArticleCommit
+        switch staging {
+        case .success(let staged): commit = staged
+        case .failure(let error):
+            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
+                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
+            return .retryLater
         }
         switch await committer.submit(commit, work: { batch in self.commit(batch) }) {
         case .duplicate(let of, let stage):
@@ -528,17 +543,20 @@ public final class Crawler: Sendable {
         }
     }
 
-    /// Dedup after fetching, then the spool, for a batch of articles, on the commit thread: one screening
-    /// transaction for the batch (duplicates are marked there), then one spool delivery for the articles that
-    /// passed (stage, durable claim, publish, confirm). Only this thread writes to the state database while
-    /// articles are processed, so no task ever waits for the writer, and the syncs are shared by the batch.
+    /// Dedup after fetching, then the spool, for a batch of staged articles, on the commit thread: one
+    /// screening transaction for the batch (duplicates are marked there, and their temp files removed), then
+    /// the rest of the spool protocol for the articles that passed (one sync, durable claim, publish,
+    /// confirm). Only this thread writes to the state database while articles are processed, so no task ever
+    /// waits for the writer, and the syncs are shared by the batch.
     func commit(_ batch: [ArticleCommit]) -> [CommitResult] {
         let screened: [ScreeningResult]
         do {
             screened = try store.screenFetched(batch.map(\.fetched))
         } catch {
+            for commit in batch { delivery.discardStaged(commit.document) }
             return batch.map { _ in .stateError("\(error)") }
         }
+        for (commit, result) in zip(batch, screened) where result != .clear { delivery.discardStaged(commit.document) }
         var results: [CommitResult] = screened.map { result in
             switch result {
             case .duplicate(let of, let stage): .duplicate(of: of, stage: stage)
@@ -547,7 +565,7 @@ public final class Crawler: Sendable {
             }
         }
         let clear = screened.indices.filter { screened[$0] == .clear }
-        for (index, outcome) in zip(clear, delivery.deliver(clear.map { batch[$0].document })) {
+        for (index, outcome) in zip(clear, delivery.deliverStaged(clear.map { batch[$0].document })) {
             results[index] = .delivered(outcome)
         }
         return results
