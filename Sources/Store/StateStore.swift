@@ -75,6 +75,28 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Which of a feed's item GUIDs and which canonical URLs are known (as isKnown(feed:guid:) and
+    /// isKnown(canonicalURL:) tell), all in one read transaction: a poll asks about every item of its feed at
+    /// once (two read transactions per item were most of a poll's CPU).
+    public func knownItems(feed: String, guids: [String], canonicalURLs: [String]) throws(StateStoreError)
+        -> (guids: Set<String>, canonicalURLs: Set<String>) {
+        try read { db in
+            let guidQuery = try db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ? AND guid = ?)")
+            let urlQuery = try db.cachedStatement(sql: """
+                SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?)
+                    OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?)
+                """)
+            var known: (guids: Set<String>, canonicalURLs: Set<String>) = ([], [])
+            for guid in guids where try Bool.fetchOne(guidQuery, arguments: [feed, guid]) == true {
+                known.guids.insert(guid)
+            }
+            for url in canonicalURLs where try Bool.fetchOne(urlQuery, arguments: [url, url]) == true {
+                known.canonicalURLs.insert(url)
+            }
+            return known
+        }
+    }
+
     /// Records a feed GUID as seen without enqueuing anything (e.g. its URL was already known).
     public func markSeen(feed: String, guid: String, at now: Date = Date()) throws(StateStoreError) {
         try write { db in

@@ -298,6 +298,25 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(try store.article(key: 8)?.duplicateStage == .exact)
     }
 
+    /// A poll's lookup of all its items at once answers as the one-item lookups do.
+    @Test func knownItemsAnswersLikeTheSingleLookups() throws {
+        let root = TemporaryDirectory("state")
+        let store = try StateStore(directory: root.path)
+        _ = try store.enqueue(newArticle(1, feed: "feed-a", guid: "g1"))
+        try store.markSeen(feed: "feed-a", guid: "g-seen")
+        _ = try store.screenFetched([FetchedArticle(key: 1, canonicalURL: "https://www.example.com/read/1",
+                                                    pageCanonicalURL: "https://www.example.com/page-canonical",
+                                                    fingerprint: BodyFingerprint(paragraphs: ["x"]))])
+        let guids = ["g1", "g-seen", "g-new"]
+        let urls = ["https://www.example.com/read/1", "https://www.example.com/page-canonical", "https://www.example.com/new"]
+        let known = try store.knownItems(feed: "feed-a", guids: guids, canonicalURLs: urls)
+        #expect(known.guids == Set(try guids.filter { try store.isKnown(feed: "feed-a", guid: $0) }))
+        #expect(known.guids == ["g1", "g-seen"])
+        #expect(known.canonicalURLs == Set(try urls.filter { try store.isKnown(canonicalURL: $0) }))
+        #expect(known.canonicalURLs.count == 2)
+        #expect(try store.knownItems(feed: "feed-b", guids: guids, canonicalURLs: []).guids.isEmpty)
+    }
+
     @Test func maintainPrunesTheWindowAndCompacts() throws {
         let root = TemporaryDirectory("state")
         let store = try StateStore(directory: root.path)
