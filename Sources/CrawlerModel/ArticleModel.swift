@@ -91,6 +91,9 @@ public enum SpoolTextFormat {
     /// One line: NFC, every run of whitespace (including newlines, NBSP, tabs) collapsed to one space,
     /// trimmed, zero-width and control characters dropped.
     public static func line(_ raw: String) -> String {
+        // Most lines arrive already in this form (the extractor's paragraphs, titles): printable ASCII with
+        // single inner spaces comes back as it is, without building a copy.
+        if isPlainASCIILine(raw) { return raw }
         // Built as UTF-8 bytes, with ASCII decided without Unicode property lookups: this runs over every
         // paragraph of every article, and the property tables cost ~4% of a crawl's CPU.
         var bytes: [UInt8] = []
@@ -116,6 +119,17 @@ public enum SpoolTextFormat {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// True when `raw` is printable ASCII (0x20-0x7E) with no leading, trailing or doubled space: already a
+    /// line, and NFC.
+    static func isPlainASCIILine(_ raw: String) -> Bool {
+        var previous: UInt8 = 0x20  // a leading space counts as doubled
+        for byte in raw.utf8 {
+            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+            previous = byte
+        }
+        return previous != 0x20
     }
 }
 

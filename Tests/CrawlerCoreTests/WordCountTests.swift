@@ -1,4 +1,4 @@
-import CrawlerModel
+@testable import CrawlerModel
 import Testing
 
 struct WordCountTests {
@@ -12,5 +12,29 @@ struct WordCountTests {
         #expect(WordCount.count("トレンドマイクロは発表した") == 13)
         #expect(WordCount.count("สวัสดีครับ") == 10)
         #expect(WordCount.count("iOS/Android版を発売") == 1 + 4)
+    }
+}
+
+struct SpoolLineFastPathTests {
+    /// The shortcut for lines that are already lines must agree with the full normalisation.
+    @Test func plainASCIILinesComeBackUnchangedAndOthersAreNormalised() {
+        #expect(SpoolTextFormat.isPlainASCIILine("Jakarta - Presiden meresmikan jalan tol (2/3)."))
+        for notPlain in ["", " leading", "trailing ", "double  space", "tab\there", "line\nbreak", "caf\u{E9}", "del\u{7F}"] {
+            #expect(!SpoolTextFormat.isPlainASCIILine(notPlain), "\(notPlain.debugDescription)")
+        }
+        #expect(SpoolTextFormat.line("  double  space\t") == "double space")
+        #expect(SpoolTextFormat.line("del\u{7F}ete") == "delete")
+        // Every printable ASCII line with single spaces is its own normal form.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let words = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
+                String((0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                    Character(Unicode.Scalar(UInt8.random(in: 0x21...0x7E, using: &generator)))
+                })
+            }
+            let line = words.joined(separator: " ")
+            #expect(SpoolTextFormat.isPlainASCIILine(line))
+            #expect(SpoolTextFormat.line(line + " ") == line)  // the full path gives the same line
+        }
     }
 }
