@@ -169,13 +169,19 @@ public final class Crawler: Sendable {
     /// turn or for the state commit.
     static func pollConcurrency(_ config: Config) -> Int { max(64, config.maxConcurrentTransfers * 4) }
 
-    /// Polls the given feeds (concurrently, politeness per host is the fetcher's job), then processes every
-    /// pending article of those feeds. What `feedcrawler fetch` runs.
+    /// Polls the given feeds (concurrently, politeness per host is the fetcher's job) and processes every
+    /// pending article of those feeds, the articles starting as soon as the first polls have enqueued some
+    /// (waiting for every poll first left the transfer slots idle for the poll phase, ~12% of a 10,000-article
+    /// pass). What `feedcrawler fetch` runs.
     /// - Parameter progress: called (from any thread) after each feed poll and each article.
     public func runPass(feeds: [FeedConfig], progress: (@Sendable (FetchProgress) -> Void)? = nil) async -> FetchRunReport {
         let started = ContinuousClock.now
         var reports: [String: FeedRunReport] = [:]
         let tracker = ProgressTracker(feedsTotal: feeds.filter(\.enabled).count, report: progress)
+        progressTracker.withLock { $0 = tracker }
+        defer { progressTracker.withLock { $0 = nil } }
+        let polling = PollingProgress()
+        async let articleOutcomes = processPending(feeds: Set(feeds.map(\.name)), whilePolling: polling)
         await withTaskGroup(of: FeedRunReport.self) { group in
             // A window of polls rather than one task per feed up front: 100,000 tasks cost memory for nothing
             // (only pollConcurrency of them poll at once; the others here wait for their state commit).
@@ -190,16 +196,16 @@ public final class Crawler: Sendable {
             }
             for await report in group {
                 reports[report.feed] = report
+                polling.advance()
                 tracker.update { $0.feedsPolled += 1 }
                 if let feed = pending.next() { group.addTask { await self.refresh(feed, storedStates: stored) } }
             }
         }
-        progressTracker.withLock { $0 = tracker }
-        defer { progressTracker.withLock { $0 = nil } }
+        polling.finish()
+        let outcomes = await articleOutcomes
         for feed in feeds where !feed.enabled {
             reports[feed.name] = FeedRunReport(feed: feed.name, status: .skipped(reason: "disabled"))
         }
-        let outcomes = await processPending(feeds: Set(feeds.map(\.name)))
         for (feed, outcome) in outcomes {
             switch outcome {
             case .written: reports[feed]?.written += 1
@@ -419,14 +425,21 @@ public final class Crawler: Sendable {
     /// order, the next page as soon as the current one is used up, so the transfers never drain to zero between
     /// pages. Stops starting new articles when backpressure pauses writing; the rest of the page read comes
     /// back as `.deferred` (those articles stay pending). Returns (feed, outcome) pairs.
-    func processPending(feeds: Set<String>?) async -> [(String, ArticleOutcome)] {
+    /// - Parameter polling: the pass's polls, when they are still running: the queue's end is read again each
+    ///   time they have enqueued more, and processing ends only once they are done.
+    func processPending(feeds: Set<String>?, whilePolling polling: PollingProgress? = nil) async -> [(String, ArticleOutcome)] {
         var results: [(String, ArticleOutcome)] = []
         var queue = PendingQueue(store: store, pageSize: pendingBatchSize, feeds: feeds, logger: logger)
         var paused = backpressure.check() != nil
         if !paused {
             await withTaskGroup(of: (String, ArticleOutcome).self) { group in
                 var inFlight = 0
+                var pollsSeen = polling?.version ?? 0
                 func startMore() {
+                    if let polling, queue.isExhausted, polling.version != pollsSeen {
+                        pollsSeen = polling.version
+                        queue.readPastTheEndAgain()
+                    }
                     while !paused, !Task.isCancelled, inFlight < articleWindow, backpressure.admits(inFlight: inFlight),
                           let record = queue.next() {
                         group.addTask { (record.feed, await self.process(record)) }
@@ -435,7 +448,14 @@ public final class Crawler: Sendable {
                 }
                 startMore()
                 var completed = 0
-                for await result in group {
+                while true {
+                    if inFlight == 0 {
+                        // Nothing under way: done, unless polls still running may enqueue more.
+                        guard let polling, !paused, !Task.isCancelled, await polling.waitForChange(after: pollsSeen) else { break }
+                        startMore()
+                        continue
+                    }
+                    guard let result = await group.next() else { break }
                     results.append(result)
                     inFlight -= 1
                     completed += 1
@@ -717,6 +737,12 @@ struct PendingQueue {
         return rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
     }
 
+    /// True once a short page showed the queue's end.
+    var isExhausted: Bool { exhausted && position == page.count }
+
+    /// After more articles were enqueued: the next call reads on from the last page's end.
+    mutating func readPastTheEndAgain() { exhausted = false }
+
     /// What was read but not handed out.
     func unstarted() -> ArraySlice<ArticleRecord> { page[position...] }
 }
@@ -748,4 +774,49 @@ enum CommitResult: Sendable {
     case stateError(String)
     /// Screened clear and handed to the spool, with this outcome.
     case delivered(SpoolDeliveryOutcome)
+}
+
+/// How far a pass's polls have got, for the article side of the same pass: `version` grows after every poll
+/// (whose new items are committed by then) and once more when all are done.
+/// @unchecked Sendable: all mutable state is guarded by `lock`.
+final class PollingProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var currentVersion = 0
+    private var finished = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    var version: Int { lock.withLock { currentVersion } }
+
+    /// A poll has finished (and enqueued whatever it found).
+    func advance() { bump(finishing: false) }
+
+    /// Every poll has finished.
+    func finish() { bump(finishing: true) }
+
+    /// Waits until the version is above `seen` (true) or the polls are done without that (false).
+    func waitForChange(after seen: Int) async -> Bool {
+        while true {
+            let (version, done) = lock.withLock { (currentVersion, finished) }
+            if version > seen { return true }
+            if done { return false }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = lock.withLock {
+                    if currentVersion > seen || finished { return true }
+                    waiters.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
+    private func bump(finishing: Bool) {
+        let woken = lock.withLock {
+            currentVersion += 1
+            if finishing { finished = true }
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in woken { waiter.resume() }
+    }
 }
