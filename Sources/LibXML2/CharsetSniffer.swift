@@ -75,16 +75,50 @@ public enum CharsetSniffer {
         return nil
     }
 
+    /// True when the bytes are well-formed UTF-8 (Unicode table 3-7: no overlong forms, no surrogates, nothing
+    /// above U+10FFFF, no truncated sequence), as Swift's `UTF8` decoder judges them. ASCII runs are checked eight
+    /// bytes at a time: the per-scalar decoder cost ~16 instructions a byte, as much as a tenth of an extraction.
     public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
-            }
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            return isValidUTF8(UnsafeRawPointer(base), count: buffer.count)
         }
+    }
+
+    static func isValidUTF8(_ raw: UnsafeRawPointer, count: Int) -> Bool {
+        let bytes = raw.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i < count {
+            // Skip ASCII a word at a time.
+            while i + 16 <= count {
+                let first = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let second = raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                if (first | second) & 0x8080_8080_8080_8080 != 0 { break }
+                i += 16
+            }
+            guard i < count else { return true }
+            let lead = bytes[i]
+            if lead < 0x80 { i += 1; continue }
+            // The allowed range of the second byte depends on the lead byte; later bytes are 0x80...0xBF.
+            let length: Int, low: UInt8, high: UInt8
+            switch lead {
+            case 0xC2...0xDF: length = 2; low = 0x80; high = 0xBF
+            case 0xE0: length = 3; low = 0xA0; high = 0xBF
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3; low = 0x80; high = 0xBF
+            case 0xED: length = 3; low = 0x80; high = 0x9F
+            case 0xF0: length = 4; low = 0x90; high = 0xBF
+            case 0xF1...0xF3: length = 4; low = 0x80; high = 0xBF
+            case 0xF4: length = 4; low = 0x80; high = 0x8F
+            default: return false
+            }
+            guard i + length <= count else { return false }
+            let second = bytes[i + 1]
+            guard second >= low && second <= high else { return false }
+            if length > 2 && bytes[i + 2] & 0xC0 != 0x80 { return false }
+            if length > 3 && bytes[i + 3] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
     }
 
     static func isASCII(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
