@@ -94,7 +94,7 @@ public struct Extractor: Sendable {
     func run(html: [UInt8], url: String, charset: String?, explain: Bool) -> ExtractionReport {
         var steps: [ExplainEntry]? = explain ? [] : nil
         let document: Document
-        do { document = try Document.parseHTML(html, url: url, encoding: charset) } catch {
+        do { document = try Document.parseHTML(html, url: url, encoding: charset, rawText: .jsonLDOnly) } catch {
             return ExtractionReport(result: .rejected(reason: "unparseable"), candidate: nil, method: "none", steps: [],
                                     nextPageURL: nil, singlePageURL: nil)
         }

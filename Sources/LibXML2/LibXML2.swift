@@ -59,11 +59,32 @@ public final class Document {
     ///   - encoding: the charset to decode with (from HTTP or the caller); nil sniffs BOM and
     ///     `<meta charset>`, then falls back to UTF-8 when the bytes are valid UTF-8, else windows-1252.
     public static func parseHTML(_ bytes: some Collection<UInt8>, url: String? = nil, encoding: String? = nil) throws(XMLParseError) -> Document {
+        try parseHTML(bytes, url: url, encoding: encoding, rawText: .all)
+    }
+
+    /// What `parseHTML` keeps of the text inside `<script>` and `<style>` elements.
+    public enum RawText: Sendable, Equatable {
+        /// Everything, as libxml2 reads it.
+        case all
+        /// Only the text of scripts whose start tag mentions `ld+json` (JSON-LD metadata). Other script and style
+        /// elements keep their attributes and place but hold only the newlines of their text (line numbers do not
+        /// move). Parses much faster: on news pages that text is about half of the bytes, and libxml2 reads it a
+        /// character at a time. Applied to pages decoded as valid UTF-8; other pages are parsed whole.
+        case jsonLDOnly
+    }
+
+    /// `parseHTML(_:url:encoding:)`, choosing what is kept of script and style text (see `RawText`).
+    public static func parseHTML(_ bytes: some Collection<UInt8>, url: String? = nil, encoding: String? = nil,
+                                 rawText: RawText) throws(XMLParseError) -> Document {
         LibXML2.initialize()
-        let buffer = Array(bytes)
+        var buffer = Array(bytes)
         guard !buffer.isEmpty else { throw .empty }
         guard buffer.count < Int(Int32.max) else { throw .tooLarge }
         let charset = encoding.flatMap(CharsetSniffer.normalize) ?? CharsetSniffer.sniffHTML(buffer)
+        if rawText == .jsonLDOnly && charset == "UTF-8" && CharsetSniffer.isValidUTF8(buffer),
+           let stripped = buffer.withUnsafeBufferPointer(RawTextStripper.strip) {
+            buffer = stripped
+        }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let doc: htmlDocPtr? = buffer.withUnsafeBufferPointer { raw in
