@@ -28,8 +28,11 @@ public final class Crawler: Sendable {
     let store: StateStore
     /// Saves feed states after polls, many polls per transaction.
     let feedStateCommitter: FeedStateCommitter
-    /// Polls past the fetch stage at once (see PollSlots); the rest wait at the start of `refresh`.
-    let pollSlots: PollSlots
+    /// Polls past the fetch stage at once (see Slots); the rest wait at the start of `refresh`.
+    let pollSlots: Slots
+    /// Articles holding a page at once (being fetched, or fetched and not yet extracted): bounds the memory of
+    /// the article window, most of which is past extraction, holding only text (see articleWindow).
+    let pageSlots: Slots
     let delivery: SpoolDelivery
     /// The thread that screens fetched articles for duplicates and spools them, a batch at a time.
     let committer = BatchingThread<ArticleCommit, CommitResult>(name: "feedcrawler.commit", maxBatch: SpoolDelivery.maxBatch)
@@ -101,7 +104,8 @@ public final class Crawler: Sendable {
         }
         canonicalizer = URLCanonicalizer()
         feedStateCommitter = FeedStateCommitter(store: store)
-        pollSlots = PollSlots(Self.pollConcurrency(config))
+        pollSlots = Slots(Self.pollConcurrency(config))
+        pageSlots = Slots(2 * max(1, config.maxConcurrentTransfers))
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
@@ -416,8 +420,8 @@ public final class Crawler: Sendable {
     /// hosts to interleave (see PendingQueue).
     var pendingBatchSize: Int { 4 * articleWindow }
 
-    /// Articles in progress at once: enough to keep every transfer slot busy (the fetcher queues the rest; a
-    /// queued request holds no page) plus a full spool batch waiting for its group commit. With only
+    /// Articles in progress at once: enough to keep every transfer slot busy plus three batches waiting for the
+    /// commit thread (holding only their text); at most `pageSlots` of them hold a page. With only
     /// `maxConcurrentTransfers`, every slot ended up waiting for the spool, batches held 1-3 articles and each
     /// paid its own fsyncs (2.8 fsyncs per article in a 10,000-article crawl).
     var articleWindow: Int { max(1, config.maxConcurrentTransfers) + 3 * SpoolDelivery.maxBatch }
@@ -490,7 +494,10 @@ public final class Crawler: Sendable {
         let started = ContinuousClock.now
         let log: Logger.Metadata = ["feed": "\(record.feed)", "url": "\(record.url)"]
 
-        // Fetch (the site's single-page variant when its rule knows one).
+        // Fetch (the site's single-page variant when its rule knows one) and extract, holding a page slot.
+        await pageSlots.acquire()
+        var holdingPage = true
+        defer { if holdingPage { pageSlots.release() } }
         let pageURL = extractor.singlePageURL(for: record.url) ?? record.url
         let robots = feedsByName[record.feed]?.respectRobotsTxt
         let outcome = await timedFetch(FetchRequest(url: pageURL, purpose: .article, maxBytes: config.maxPageBytes,
@@ -510,6 +517,9 @@ public final class Crawler: Sendable {
         if let next = report.nextPageURL, pageURL == record.url {
             article = await followNextPages(from: next, first: article, firstURL: page.finalURL, log)
         }
+
+        pageSlots.release()
+        holdingPage = false
 
         // Fingerprint the body and write the spool's temp files (CPU and file work, off the cooperative pool, in
         // parallel), then dedup and finish the spool protocol on the commit thread, in a batch with the

@@ -46,11 +46,11 @@ final class FeedStateCommitter: @unchecked Sendable {
     }
 }
 
-/// A counting semaphore for polls in progress. Polls beyond what the fetcher can run at once only wait (for a
-/// transfer slot or their host's turn), and a poll waiting deep inside the fetch holds its whole async call
-/// stack: measured ~22 KB per waiting feed, 266 MB for a 10,000-feed cycle. Waiting here, at the top of
-/// `refresh`, costs a continuation.
-final class PollSlots: @unchecked Sendable {
+/// A counting semaphore for async tasks (polls in progress, pages held). Polls beyond what the fetcher can run
+/// at once only wait (for a transfer slot or their host's turn), and a poll waiting deep inside the fetch holds
+/// its whole async call stack: measured ~22 KB per waiting feed, 266 MB for a 10,000-feed cycle. Waiting here,
+/// at the top of `refresh`, costs a continuation.
+final class Slots: @unchecked Sendable {
     private let lock = NSLock()
     // Guarded by `lock`.
     private var available: Int
