@@ -50,29 +50,49 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// RFC 8259 string: quote, backslash and control characters escaped; U+2028/2029 escaped too so the
-    /// output is also a valid JavaScript literal.
+    /// output is also a valid JavaScript literal. Runs of bytes that need nothing are copied whole (one scalar
+    /// at a time, this was 4.5% of a crawl's instructions).
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = Array("0123456789abcdef")
-                    out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
-                } else {
-                    out.unicodeScalars.append(scalar)
+        let utf8 = text.utf8
+        var runStart = utf8.startIndex
+        var index = runStart
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            var escaped: String?
+            var length = 1
+            switch byte {
+            case 0x22: escaped = "\\\""
+            case 0x5C: escaped = "\\\\"
+            case 0x0A: escaped = "\\n"
+            case 0x0D: escaped = "\\r"
+            case 0x09: escaped = "\\t"
+            case 0x08: escaped = "\\b"
+            case 0x0C: escaped = "\\f"
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef")
+                escaped = "\\u00" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+            case 0xE2:  // U+2028 and U+2029 are E2 80 A8 and E2 80 A9
+                let second = utf8.index(after: index)
+                if second != utf8.endIndex, utf8[second] == 0x80 {
+                    let third = utf8.index(after: second)
+                    if third != utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 {
+                        escaped = utf8[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                        length = 3
+                    }
                 }
+            default: break
+            }
+            if let escaped {
+                out += text[runStart..<index]
+                out += escaped
+                index = utf8.index(index, offsetBy: length)
+                runStart = index
+            } else {
+                index = utf8.index(after: index)
             }
         }
+        out += text[runStart..<index]
         out += "\""
     }
 }

@@ -76,7 +76,19 @@ import CrawlerModel
         #expect(sidecar.dateline == "WASHINGTON -")
     }
 
-    @Test func jsonStringsEscapeControlCharacters() {
+    @Test func jsonStringsEscapeControlCharacters() throws {
         #expect(JSONValue.string("a\u{1}b\u{2028}\\\"").serialized == "\"a\\u0001b\\u2028\\\\\\\"\"")
+        #expect(JSONValue.string("tab\tnl\ncr\r\u{8}\u{C}\u{1F}\u{2029}é\u{2027}€ end").serialized ==
+                "\"tab\\tnl\\ncr\\r\\b\\f\\u001f\\u2029é\u{2027}€ end\"")
+        #expect(JSONValue.string("").serialized == "\"\"")
+        #expect(JSONValue.string("\u{E2}\u{2028}").serialized == "\"\u{E2}\\u2028\"")  // â, then U+2028
+        // Whatever the text, the output parses back to it.
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", " ", "\"", "\\", "\n", "\u{1}", "\u{7F}", "é", "\u{2028}", "\u{2029}", "€", "😀", "\u{E2}"]
+        for _ in 0..<300 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let data = Data(JSONValue.string(text).serialized.utf8)
+            #expect(try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) as? String == text)
+        }
     }
 }
