@@ -328,49 +328,69 @@ public final class StateStore: Sendable {
 
     /// Closes the race between concurrent articles: two copies processed at once can both pass the exact and
     /// near checks before either is claimed. Called inside beginWriting's transaction (claims are serialised
-    /// there): an article whose body hash, or near fingerprint, matches one already claimed is a duplicate.
-    /// Near matches are looked for among articles claimed since the article's own check recorded its
-    /// fingerprint (a handful, so compared directly); older ones were visible to that check.
-    static func duplicateAtClaim(key: Int64, in db: Database,
+    /// there) with the article's own row (`claimCheckSQL`): an article whose body hash, or near fingerprint,
+    /// matches one already claimed is a duplicate. Near matches are looked for among the articles being
+    /// written (`claimed`: read once per transaction, plus the transaction's own claims) and the ones written
+    /// since the article's own check recorded its fingerprint; older ones were visible to that check.
+    static func duplicateAtClaim(key: Int64, own: Row, claimed: [ClaimedFingerprint], in db: Database,
                                  policy: NearDuplicatePolicy = .default) throws -> (of: String, stage: DuplicateStage)? {
-        if let hash = try String.fetchOne(db.cachedStatement(sql: "SELECT body_hash FROM articles WHERE id = ?"), arguments: [key]),
+        if let hash: String = own["body_hash"],
            let original = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT spool_name FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing')
                     AND spool_name IS NOT NULL ORDER BY id LIMIT 1
                 """), arguments: [hash, key]) {
             return (original, .exact)
         }
-        guard let own = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT f.signature, f.shingles, a.updated_at FROM near_fingerprints f JOIN articles a ON a.id = f.article
-                WHERE f.article = ?
-                """), arguments: [key]) else { return nil }
-        // A copy written after this article's check has written_at >= the check time. The crawler screens and
-        // claims each batch on one thread, batch after batch, so normally only the batch's own earlier claims
-        // ('writing') qualify; any slack here costs a comparison with every article written in it (at 1,000
-        // articles/s, 0.1 s of slack was a third of the claim transaction).
-        let since: Double = own["updated_at"]
-        let signature = [UInt8]((own["signature"] as Data?) ?? Data())
+        guard let signatureData = own.dataNoCopy(named: "signature") else { return nil }
+        let signature = [UInt8](signatureData)
         let shingles: Int = own["shingles"]
+        for other in claimed where other.key != key
+            && policy.isDuplicate(signature, shingles: shingles, other.signature, shingles: other.shingles) {
+            return (other.spoolName, .near)
+        }
+        // A copy written after this article's check has written_at >= the check time. The crawler screens and
+        // claims each batch on one thread, batch after batch, so normally none qualifies here; any slack costs
+        // a comparison with every article written in it (at 1,000 articles/s, 0.1 s of slack was a third of
+        // the claim transaction).
+        let since: Double = own["updated_at"]
         let recent = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT a.id, a.spool_name, f.signature, f.shingles FROM articles a JOIN near_fingerprints f ON f.article = a.id
-                WHERE a.state = 'writing' AND a.id != ?
-            UNION ALL
-            SELECT a.id, a.spool_name, f.signature, f.shingles
+            SELECT a.spool_name, f.signature, f.shingles
                 FROM articles a INDEXED BY articles_by_written_at JOIN near_fingerprints f ON f.article = a.id
-                WHERE a.written_at >= ? AND a.state = 'written' AND a.id != ?
-            ORDER BY 1
-            """), arguments: [key, since, key])
-        // INDEXED BY: without ANALYZE statistics SQLite chose articles_by_state for the second half and read every
-        // written article at each claim (the crawl slowed down as the spool filled). Every article claimed in
-        // the last second passes by here (hundreds in a fast crawl): read the columns
-        // by position and the signature without copying it.
+                WHERE a.written_at >= ? AND a.state = 'written' AND a.id != ? ORDER BY a.id
+            """), arguments: [since, key])
+        // INDEXED BY: without ANALYZE statistics SQLite chose articles_by_state and read every written article at
+        // each claim (the crawl slowed down as the spool filled).
         while let row = try recent.next() {
-            guard let other = row.dataNoCopy(atIndex: 2),
-                  policy.isDuplicate(signature, shingles: shingles, [UInt8](other), shingles: row[3]),
-                  let name: String = row[1] else { continue }
+            guard let other = row.dataNoCopy(atIndex: 1),
+                  policy.isDuplicate(signature, shingles: shingles, [UInt8](other), shingles: row[2]),
+                  let name: String = row[0] else { continue }
             return (name, .near)
         }
         return nil
+    }
+
+    /// An article in state `writing` as the claim-time check compares with it.
+    struct ClaimedFingerprint {
+        let key: Int64
+        let spoolName: String
+        let signature: [UInt8]
+        let shingles: Int
+    }
+
+    /// The article's state, body hash, check time and near fingerprint, for beginWriting.
+    static let claimCheckSQL = """
+        SELECT a.state, a.body_hash, a.updated_at, f.signature, f.shingles
+        FROM articles a LEFT JOIN near_fingerprints f ON f.article = a.id WHERE a.id = ?
+        """
+
+    /// Every article being written that has a near fingerprint (normally none between two batches).
+    static func claimedFingerprints(_ db: Database) throws -> [ClaimedFingerprint] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id, a.spool_name, f.signature, f.shingles FROM articles a JOIN near_fingerprints f ON f.article = a.id
+            WHERE a.state = 'writing' AND a.spool_name IS NOT NULL ORDER BY a.id
+            """)).map { row in
+            ClaimedFingerprint(key: row[0], spoolName: row[1], signature: [UInt8]((row[2] as Data?) ?? Data()), shingles: row[3])
+        }
     }
 
     /// A failed attempt. With `retryAt` the article stays pending and is offered again from then on; without,
@@ -686,24 +706,34 @@ extension StateStore: SpoolLedger {
         let now = Date().timeIntervalSince1970
         return try durableWrite { db in
             var names: [Int64: SpoolName] = [:]
-            for claim in claims {
-                let state = try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM articles WHERE id = ?"), arguments: [claim.articleKey])
-                guard state == ArticleState.pending.rawValue, names[claim.articleKey] == nil else { continue }
-                if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, in: db) {
+            var claimed = try Self.claimedFingerprints(db)
+            let firstSequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'spool_sequence'")) ?? 0
+            var sequence = firstSequence
+            for claim in claims where names[claim.articleKey] == nil {
+                guard let own = try Row.fetchOne(db.cachedStatement(sql: Self.claimCheckSQL), arguments: [claim.articleKey]),
+                      (own["state"] as String?) == ArticleState.pending.rawValue else { continue }
+                if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, own: own, claimed: claimed, in: db) {
                     try db.cachedStatement(sql: """
                         UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
                         WHERE id = ?
                         """).execute(arguments: [original, stage.rawValue, now, claim.articleKey])
                     continue
                 }
-                let sequence = try Self.takeSequence(db)
                 guard let name = SpoolName(sequence: sequence, articleID: claim.articleID) else {
                     throw StateStoreError.database("invalid article id \(claim.articleID)")
                 }
+                sequence += 1
                 try db.cachedStatement(sql: """
                     UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
                     """).execute(arguments: [name.stem, claim.articleID, now, claim.articleKey])
                 names[claim.articleKey] = name
+                if let signature = own.dataNoCopy(named: "signature") {
+                    claimed.append(ClaimedFingerprint(key: claim.articleKey, spoolName: name.stem,
+                                                      signature: [UInt8](signature), shingles: own["shingles"]))
+                }
+            }
+            if sequence != firstSequence {
+                try db.cachedStatement(sql: "UPDATE counters SET value = ? WHERE name = 'spool_sequence'").execute(arguments: [sequence])
             }
             return names
         }

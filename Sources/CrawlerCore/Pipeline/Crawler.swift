@@ -105,7 +105,7 @@ public final class Crawler: Sendable {
         canonicalizer = URLCanonicalizer()
         feedStateCommitter = FeedStateCommitter(store: store)
         pollSlots = Slots(Self.pollConcurrency(config))
-        pageSlots = Slots(2 * max(1, config.maxConcurrentTransfers))
+        pageSlots = Slots(4 * max(1, config.maxConcurrentTransfers))
         pollPolicy = PollPolicy(config: config)
         backpressure = Backpressure(writer: delivery.writer, maxFiles: config.spoolMaxFiles,
                                     minFreeBytes: config.minFreeDiskBytes, logger: logger)
