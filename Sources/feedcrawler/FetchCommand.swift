@@ -19,6 +19,7 @@ struct FetchCommand: ParsableCommand {
     var feedNames: [String] = []
 
     func run() throws {
+        MallocTuning.keepFreedMemoryForReuse()
         // On a terminal (not a pipe, not systemd), a progress line below the log lines.
         let progress = TerminalProgress.isWanted(environment: ProcessInfo.processInfo.environment)
             ? TerminalProgress() : nil

@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        Self.useOneMallocArena()
+        MallocTuning.useOneArena()
         let logger = options.bootstrapLogging()
         let config = try options.loadConfig(logger: logger)
         let configPath = options.configPath
@@ -35,17 +35,5 @@ struct RunCommand: ParsableCommand {
             logger.critical("Daemon stopped on an error.", metadata: ["error": "\(error)"])
             throw ExitCode(ExitStatus.partialFailure)
         }
-    }
-
-    /// One malloc arena instead of glibc's default of one per allocating thread (up to 8 per core): freed memory
-    /// stays in the arena of the thread that allocated it, and Swift tasks hop threads, so the 10,000-feed soak
-    /// (Scripts/soak) held 38.7 MB of anonymous memory for ~12 MB in use; with one arena 22.9 MB. Per-thread
-    /// caches (tcache) still serve most small allocations without the arena lock. mallopt is in <malloc.h>,
-    /// which Swift's Glibc module does not import, so it is looked up by name (as Spool does for syncfs).
-    static func useOneMallocArena() {
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        let arenaMax: Int32 = -8  // M_ARENA_MAX
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(arenaMax, 1)
     }
 }
