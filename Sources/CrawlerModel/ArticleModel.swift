@@ -124,12 +124,15 @@ public enum SpoolTextFormat {
     /// True when `raw` is printable ASCII (0x20-0x7E) with no leading, trailing or doubled space: already a
     /// line, and NFC.
     static func isPlainASCIILine(_ raw: String) -> Bool {
-        var previous: UInt8 = 0x20  // a leading space counts as doubled
-        for byte in raw.utf8 {
-            guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
-            previous = byte
+        var copy = raw
+        return copy.withUTF8 { bytes in
+            var previous: UInt8 = 0x20  // a leading space counts as doubled
+            for byte in bytes {
+                guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+                previous = byte
+            }
+            return previous != 0x20
         }
-        return previous != 0x20
     }
 }
 

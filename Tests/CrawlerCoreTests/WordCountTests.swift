@@ -38,3 +38,16 @@ struct SpoolLineFastPathTests {
         }
     }
 }
+
+struct WordCountBytesTests {
+    /// The byte-level count agrees with the scalar-level definition on every kind of character.
+    @Test func byteCountAgreesWithScalarCount() {
+        let pieces = ["a", "kata", " ", "  ", "\t", "\n", "\u{A0}", "\u{2003}", "\u{3000}", "é", "ñandú", "日本語", "です",
+                      "ภาษาไทย", "😀", "\u{1F1EE}\u{1F1E9}", "e\u{301}", "-", "\u{200B}", "Ж", "\u{10FFFF}", "\u{85}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(WordCount.count(text) == WordCount.countByScalars(text), "\(text.debugDescription)")
+        }
+    }
+}
