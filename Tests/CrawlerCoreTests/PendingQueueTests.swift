@@ -35,5 +35,7 @@ struct PendingQueueTests {
         #expect(PendingQueue.hostPart(of: "https://www.kompas.com/read/1?page=all") == "www.kompas.com")
         #expect(PendingQueue.hostPart(of: "http://127.0.0.1:8080?x") == "127.0.0.1:8080")
         #expect(PendingQueue.hostPart(of: "not a url") == "not a url")
+        #expect(PendingQueue.hostPart(of: "mailto:a@b.example") == "mailto:a@b.example")
+        #expect(PendingQueue.hostPart(of: "https://b\u{FC}cher.example#x") == "b\u{FC}cher.example")
     }
 }
