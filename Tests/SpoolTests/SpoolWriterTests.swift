@@ -231,3 +231,36 @@ final class OutcomeBox: @unchecked Sendable {
     func set(_ index: Int, _ value: SpoolDeliveryOutcome) { lock.withLock { values[index] = value } }
     func get(_ index: Int) -> SpoolDeliveryOutcome? { lock.withLock { values[index] } }
 }
+
+@Suite struct StagedDeliveryTests {
+    /// The crawler's path: temp files written on worker threads, then one batch synced, claimed and published;
+    /// a discarded document leaves nothing behind, and an undelivered one is garbage to recover().
+    @Test func stagedDocumentsAreDeliveredDiscardedOrRecovered() throws {
+        let root = TemporaryDirectory("spool")
+        let ledger = MemoryLedger()
+        for key in 1...4 { ledger.add(Int64(key)) }
+        let documents = (1...4).map { document(key: Int64($0), id: String(format: "%016x", $0)) }
+        do {  // the first process: its SpoolDelivery (and the spool's lock) ends with this scope
+            let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+            DispatchQueue.concurrentPerform(iterations: documents.count) { index in
+                #expect(throws: Never.self) { try delivery.stage(documents[index]) }
+            }
+            #expect(try delivery.writer.temporaryFileNames().count == 8)
+            #expect(try delivery.writer.spooledArticleCount() == 0)  // nothing visible before the claim
+            delivery.discardStaged(documents[1])
+            let outcomes = delivery.deliverStaged([documents[0], documents[2]])
+            #expect(outcomes == [.written(SpoolName(sequence: 0, articleID: documents[0].sidecar.id)!),
+                                 .written(SpoolName(sequence: 1, articleID: documents[2].sidecar.id)!)])
+            #expect(try delivery.writer.spooledArticleCount() == 2)
+            // Document 4 was staged and never delivered (a crash before its batch): the next start removes it.
+            #expect(try delivery.writer.temporaryFileNames().count == 2)
+        }
+        let restarted = try SpoolDelivery(directory: root.path, ledger: ledger)
+        #expect(try restarted.recover().removedTemporaryFiles.count == 2)
+        #expect(try restarted.writer.temporaryFileNames().isEmpty)
+        #expect(restarted.deliverStaged([]) == [])
+        // Staging the same article twice is refused (exclusive create), not silently overwritten.
+        try restarted.stage(documents[3])
+        #expect(throws: SpoolError.self) { try restarted.stage(documents[3]) }
+    }
+}
