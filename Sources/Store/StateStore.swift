@@ -60,23 +60,16 @@ public final class StateStore: Sendable {
     /// True when an article with this canonical URL (as found in a feed, or as the page's own canonical) is
     /// known, in any state.
     public func isKnown(canonicalURL: String) throws(StateStoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: """
-                SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?)
-                    OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?)
-                """), arguments: [canonicalURL, canonicalURL]) ?? false
-        }
+        try !knownItems(feed: "", guids: [], canonicalURLs: [canonicalURL]).canonicalURLs.isEmpty
     }
 
     /// True when this feed already listed an item with this GUID.
     public func isKnown(feed: String, guid: String) throws(StateStoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ? AND guid = ?)"), arguments: [feed, guid]) ?? false
-        }
+        try !knownItems(feed: feed, guids: [guid], canonicalURLs: []).guids.isEmpty
     }
 
-    /// Which of a feed's item GUIDs and which canonical URLs are known (as isKnown(feed:guid:) and
-    /// isKnown(canonicalURL:) tell), all in one read transaction: a poll asks about every item of its feed at
+    /// Which of a feed's item GUIDs and which canonical URLs are known (a GUID this feed listed before; a URL as
+    /// an article's feed-side or page-side canonical URL, in any state), all in one read transaction: a poll asks about every item of its feed at
     /// once (two read transactions per item were most of a poll's CPU).
     public func knownItems(feed: String, guids: [String], canonicalURLs: [String]) throws(StateStoreError)
         -> (guids: Set<String>, canonicalURLs: Set<String>) {
@@ -219,10 +212,8 @@ public final class StateStore: Sendable {
                 LIMIT 1
                 """), arguments: [page, key, page, key]) {
             found = (ArticleRecord(row: original), .pageCanonical)
-        } else if let original = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
-                """), arguments: [fingerprint.exact, key]) {
-            found = (ArticleRecord(row: original), .exact)
+        } else if let original = try spooledArticle(bodyHash: fingerprint.exact, excluding: key, in: db) {
+            found = (original, .exact)
         } else {
             let signature = fingerprint.minHash
             guard signature.shingleCount >= policy.minimumShingles else { return .clear }
@@ -235,10 +226,22 @@ public final class StateStore: Sendable {
         }
         guard let (original, stage) = found else { return .clear }
         let of = original.spoolName ?? original.canonicalURL
+        try setDuplicate(key: key, of: of, stage: stage, at: now.timeIntervalSince1970, in: db)
+        return .duplicate(of: of, stage: stage)
+    }
+
+    /// The oldest article in (or going into) the spool whose normalised body has this hash, other than `key`.
+    static func spooledArticle(bodyHash: String, excluding key: Int64?, in db: Database) throws -> ArticleRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
+            """), arguments: [bodyHash, key ?? 0]).map(ArticleRecord.init(row:))  // keys start at 1
+    }
+
+    /// Marks an article as a copy of `of` (a spool name or canonical URL), found by `stage`.
+    static func setDuplicate(key: Int64, of original: String, stage: DuplicateStage, at now: Double, in db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ? WHERE id = ?
-            """).execute(arguments: [of, stage.rawValue, now.timeIntervalSince1970, key])
-        return .duplicate(of: of, stage: stage)
+            """).execute(arguments: [original, stage.rawValue, now, key])
     }
 
     // MARK: - Near-duplicates (dedup stage 4)
@@ -418,20 +421,13 @@ public final class StateStore: Sendable {
                               at now: Date = Date()) throws(StateStoreError) {
         try write { db in
             try Self.requireState(db, key: key, in: [.pending], to: .duplicate)
-            try db.cachedStatement(sql: """
-                UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
-                WHERE id = ?
-                """).execute(arguments: [original, stage.rawValue, now.timeIntervalSince1970, key])
+            try Self.setDuplicate(key: key, of: original, stage: stage, at: now.timeIntervalSince1970, in: db)
         }
     }
 
     /// The article in (or going into) the spool whose normalised body has this hash, oldest first.
     public func findByBodyHash(_ hash: String) throws(StateStoreError) -> ArticleRecord? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM articles WHERE body_hash = ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
-                """), arguments: [hash]).map(ArticleRecord.init(row:))
-        }
+        try read { db in try Self.spooledArticle(bodyHash: hash, excluding: nil, in: db) }
     }
 
     // MARK: - Spool sequence and states (SpoolDelivery uses the SpoolLedger methods below)
@@ -719,10 +715,7 @@ extension StateStore: SpoolLedger {
                 guard let own = try Row.fetchOne(db.cachedStatement(sql: Self.claimCheckSQL), arguments: [claim.articleKey]),
                       (own["state"] as String?) == ArticleState.pending.rawValue else { continue }
                 if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, own: own, claimed: claimed, in: db) {
-                    try db.cachedStatement(sql: """
-                        UPDATE articles SET state = 'duplicate', duplicate_of = ?, duplicate_stage = ?, updated_at = ?
-                        WHERE id = ?
-                        """).execute(arguments: [original, stage.rawValue, now, claim.articleKey])
+                    try Self.setDuplicate(key: claim.articleKey, of: original, stage: stage, at: now, in: db)
                     continue
                 }
                 guard let name = SpoolName(sequence: sequence, articleID: claim.articleID) else {
