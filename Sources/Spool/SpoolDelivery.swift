@@ -53,8 +53,6 @@ public final class SpoolDelivery: Sendable {
     private let ledger: any SpoolLedger
     private let lock = NSLock()
     private let groupCommit = GroupCommit()
-    private let batcher = BatchingThread<SpoolDocument, SpoolDeliveryOutcome>(name: "feedcrawler.spool",
-                                                                               maxBatch: GroupCommit.maxBatch)
 
     /// Steps of one delivery, for tests that simulate a crash after a given step.
     enum Step: Int, Comparable {
@@ -83,13 +81,6 @@ public final class SpoolDelivery: Sendable {
     /// batch, sharing its fsyncs and transactions. One caller alone still gets a batch of one at once.
     public func deliver(_ document: SpoolDocument) -> SpoolDeliveryOutcome {
         groupCommit.submit(document) { batch in self.deliver(batch, stoppingAfter: nil) }
-    }
-
-    /// Delivers one document without holding a thread while it waits: documents from every task queue up and
-    /// one dedicated thread writes them in batches (up to GroupCommit.maxBatch), so while one batch syncs the
-    /// next one grows, and its fsyncs are shared by all its documents. The cooperative pool never blocks.
-    public func deliver(_ document: SpoolDocument) async -> SpoolDeliveryOutcome {
-        await batcher.submit(document) { batch in self.deliver(batch, stoppingAfter: nil) }
     }
 
     /// Delivers a batch; one outcome per document, in order. Files appear in the spool in the batch's order.

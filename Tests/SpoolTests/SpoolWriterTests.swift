@@ -191,19 +191,21 @@ func mode(_ path: String) -> UInt32 {
         #expect(Set(try writer.temporaryFileNames()) == expected)
     }
 
-    /// The async path: tasks park while one spool thread writes their documents in batches; every document is
-    /// written exactly once, under its own sequence number, and the thread leaves nothing behind.
+    /// The async path (as the crawler's commit thread uses it): tasks park while one BatchingThread writes their
+    /// documents in batches; every document is written exactly once, under its own sequence number, and the
+    /// thread leaves nothing behind.
     @Test func concurrentAsyncDeliveriesAreAllWrittenOnce() async throws {
         let root = TemporaryDirectory("spool")
         let ledger = MemoryLedger()
         let count = 150
         for key in 1...count { ledger.add(Int64(key)) }
         let delivery = try SpoolDelivery(directory: root.path, ledger: ledger)
+        let batcher = BatchingThread<SpoolDocument, SpoolDeliveryOutcome>(name: "test.spool", maxBatch: SpoolDelivery.maxBatch)
         let outcomes = await withTaskGroup(of: (Int, SpoolDeliveryOutcome).self) { group in
             for index in 0..<count {
                 group.addTask {
                     let id = String(repeating: "0", count: 13) + String(format: "%03x", index + 1)
-                    return (index, await delivery.deliver(document(key: Int64(index + 1), id: id)))
+                    return (index, await batcher.submit(document(key: Int64(index + 1), id: id)) { delivery.deliver($0) })
                 }
             }
             var collected: [Int: SpoolDeliveryOutcome] = [:]

@@ -589,18 +589,15 @@ public final class Crawler: Sendable {
             return batch.map { _ in .stateError("\(error)") }
         }
         for (commit, result) in zip(batch, screened) where result != .clear { delivery.discardStaged(commit.document) }
-        var results: [CommitResult] = screened.map { result in
+        let clear = screened.indices.filter { screened[$0] == .clear }
+        var deliveries = delivery.deliverStaged(clear.map { batch[$0].document }).makeIterator()
+        return screened.map { result in
             switch result {
             case .duplicate(let of, let stage): .duplicate(of: of, stage: stage)
             case .notPending: .notPending
-            case .clear: .delivered(.failed(.ledger("not delivered")))  // replaced below
+            case .clear: .delivered(deliveries.next()!)  // one outcome per clear article, in order
             }
         }
-        let clear = screened.indices.filter { screened[$0] == .clear }
-        for (index, outcome) in zip(clear, delivery.deliverStaged(clear.map { batch[$0].document })) {
-            results[index] = .delivered(outcome)
-        }
-        return results
     }
 
     /// A page's rel=canonical is trusted only when it is a plausible article URL: http(s), and not the site's
