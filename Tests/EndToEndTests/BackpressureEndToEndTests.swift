@@ -7,11 +7,7 @@ import Testing
 @Suite(.serialized)
 struct BackpressureEndToEndTests {
     @Test func aFullSpoolPausesWritingUntilTheConsumerDrainsIt() throws {
-        let sites = TemporaryDirectory("backpressure-sites")
-        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
-            "--sites", "1", "--articles", "10"])
-        try #require(generated.status == 0, "\(generated.stderr)")
+        let sites = try generatedLoadSites("backpressure-sites", sites: 1, articles: 10)
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-backpressure")
         let config = try writeCrawlerConfig(in: work, settings: ["spool_max_files = 4", "max_concurrent_transfers = 1"],

@@ -9,12 +9,8 @@ import Testing
 @Suite(.serialized)
 struct DaemonCrashTests {
     @Test func sigkillFiftyTimesWhileCrawlingFiveHundredArticlesLosesAndDuplicatesNothing() throws {
-        let sites = TemporaryDirectory("load-sites")
         let siteCount = 10, perSite = 50
-        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
-            "--sites", "\(siteCount)", "--articles", "\(perSite)"])
-        try #require(generated.status == 0, "\(generated.stderr)")
+        let sites = try generatedLoadSites("load-sites", sites: siteCount, articles: perSite)
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-crash")
         let configURL = try writeCrawlerConfig(in: work, feeds: (0..<siteCount).map {

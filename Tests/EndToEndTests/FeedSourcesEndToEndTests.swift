@@ -142,11 +142,7 @@ struct FeedSourcesEndToEndTests {
     }
 
     @Test func newItemsBeyondMaxItemsPerPollWaitForLaterPollsEvenWhenTheFeedDoesNotChange() throws {
-        let sites = TemporaryDirectory("backlog-sites")
-        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
-            "--sites", "1", "--articles", "5"])
-        try #require(generated.status == 0, "\(generated.stderr)")
+        let sites = try generatedLoadSites("backlog-sites", sites: 1, articles: 5)
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-backlog")
         let config = try writeCrawlerConfig(in: work, settings: ["max_items_per_poll = 2"], feeds: [

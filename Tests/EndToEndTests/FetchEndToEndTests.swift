@@ -130,11 +130,7 @@ struct FetchEndToEndTests {
 
     @Test func killedFetchNeverLeavesAPartialOrOrphanFileAndLosesNothing() throws {
         // 60 articles on 3 generated sites: a pass long enough that random kills land inside its writing phase.
-        let sites = TemporaryDirectory("kill-sites")
-        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
-            "--sites", "3", "--articles", "20"])
-        try #require(generated.status == 0, "\(generated.stderr)")
+        let sites = try generatedLoadSites("kill-sites", sites: 3, articles: 20)
         let origin = try TestOrigin(root: sites.url)
         let expectedCount = 60
         func writeConfig(in directory: TemporaryDirectory) throws -> URL {

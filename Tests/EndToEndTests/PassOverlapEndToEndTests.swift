@@ -6,11 +6,7 @@ import Testing
 
 struct PassOverlapEndToEndTests {
     @Test func articlesAreWrittenWhileAnotherFeedStillHangs() throws {
-        let sites = TemporaryDirectory("overlap-sites")
-        let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
-            "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, sites.path,
-            "--sites", "1", "--articles", "5"])
-        try #require(generated.status == 0, "\(generated.stderr)")
+        let sites = try generatedLoadSites("overlap-sites", sites: 1, articles: 5)
         let origin = try TestOrigin(root: sites.url)
         let work = TemporaryDirectory("e2e-overlap")
         // The hanging feed is given up after `timeout`; the other feed's articles must not wait for that.

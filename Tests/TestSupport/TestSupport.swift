@@ -97,6 +97,18 @@ public final class TestOrigin: @unchecked Sendable {
 public enum TestSupportError: Error {
     case originDidNotStart
     case binaryNotFound(String)
+    case sitesNotGenerated(String)
+}
+
+/// A temp directory of generated news sites (Scripts/make-load-sites: `sites` sites of `articles` pages each,
+/// with feeds), to serve with TestOrigin.
+public func generatedLoadSites(_ name: String, sites: Int, articles: Int) throws -> TemporaryDirectory {
+    let directory = TemporaryDirectory(name)
+    let generated = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+        "python3", packageRoot.appendingPathComponent("Scripts/make-load-sites").path, directory.path,
+        "--sites", "\(sites)", "--articles", "\(articles)"])
+    guard generated.status == 0 else { throw TestSupportError.sitesNotGenerated(generated.stderr) }
+    return directory
 }
 
 /// What a finished child process printed.
