@@ -19,7 +19,7 @@ public enum WordCount {
                     index += 1
                     continue
                 }
-                let (value, length) = decodeScalar(bytes, at: index)
+                let (value, length) = UTF8Scalar.decode(bytes, at: index)
                 index += length
                 if isUnspacedScriptCharacter(value) {
                     count += 1
@@ -33,17 +33,6 @@ public enum WordCount {
             }
             return count
         }
-    }
-
-    /// The scalar starting at a lead byte >= 0x80 of valid UTF-8 (a Swift String's bytes always are) and its length.
-    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
-        let lead = UInt32(bytes[index])
-        func continuation(_ offset: Int) -> UInt32 {
-            index + offset < bytes.count ? UInt32(bytes[index + offset] & 0x3F) : 0
-        }
-        if lead < 0xE0 { return (((lead & 0x1F) << 6) | continuation(1), 2) }
-        if lead < 0xF0 { return (((lead & 0x0F) << 12) | (continuation(1) << 6) | continuation(2), 3) }
-        return (((lead & 0x07) << 18) | (continuation(1) << 12) | (continuation(2) << 6) | continuation(3), 4)
     }
 
     /// The same count over Unicode scalars: the definition `count` must agree with (tests compare the two).
@@ -79,5 +68,21 @@ public enum WordCount {
         default:
             return false
         }
+    }
+}
+
+/// Decoding one scalar of UTF-8 by hand, for byte-level scans of text that is valid UTF-8 (a Swift String's bytes).
+public enum UTF8Scalar {
+    /// The scalar starting at `index` and its length in bytes. A byte that starts no sequence (ASCII, or a stray
+    /// continuation byte) is returned as itself, length 1; missing continuation bytes at the end read as 0.
+    @inlinable
+    public static func decode<Bytes: RandomAccessCollection>(_ bytes: Bytes, at index: Int) -> (value: UInt32, length: Int)
+        where Bytes.Element == UInt8, Bytes.Index == Int {
+        let lead = bytes[index]
+        func next(_ offset: Int) -> UInt32 { index + offset < bytes.endIndex ? UInt32(bytes[index + offset] & 0x3F) : 0 }
+        if lead >= 0xF0 { return ((UInt32(lead & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3), 4) }
+        if lead >= 0xE0 { return ((UInt32(lead & 0x0F) << 12) | (next(1) << 6) | next(2), 3) }
+        if lead >= 0xC0 { return ((UInt32(lead & 0x1F) << 6) | next(1), 2) }
+        return (UInt32(lead), 1)
     }
 }

@@ -287,7 +287,7 @@ enum Language {
                     index += 1
                     continue
                 }
-                let (value, length) = decodeScalar(bytes, index)
+                let (value, length) = UTF8Scalar.decode(bytes, at: index)
                 if value >= 0x300 && !(value >= 0x2000 && value < 0x2070 && value != 0x200C && value != 0x200D) {
                     return false
                 }
@@ -311,7 +311,7 @@ enum Language {
                 if lead < 0x80 {
                     isLetter = (lead >= 0x61 && lead <= 0x7A) || (lead >= 0x41 && lead <= 0x5A)
                 } else {
-                    let decoded = decodeScalar(bytes, index)
+                    let decoded = UTF8Scalar.decode(bytes, at: index)
                     length = decoded.length
                     isLetter = Unicode.Scalar(decoded.value)?.properties.isAlphabetic ?? false
                 }
@@ -326,15 +326,6 @@ enum Language {
             }
             if wordStart >= 0 { finish(bytes.count) }
             return true
-        }
-
-        private func decodeScalar(_ bytes: [UInt8], _ index: Int) -> (value: UInt32, length: Int) {
-            let lead = bytes[index]
-            func next(_ offset: Int) -> UInt32 { index + offset < bytes.count ? UInt32(bytes[index + offset] & 0x3F) : 0 }
-            if lead >= 0xF0 { return ((UInt32(lead & 0x07) << 18) | (next(1) << 12) | (next(2) << 6) | next(3), 4) }
-            if lead >= 0xE0 { return ((UInt32(lead & 0x0F) << 12) | (next(1) << 6) | next(2), 3) }
-            if lead >= 0xC0 { return ((UInt32(lead & 0x1F) << 6) | next(1), 2) }
-            return (UInt32(lead), 1)
         }
     }
 
