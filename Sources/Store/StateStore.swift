@@ -101,8 +101,8 @@ public final class StateStore: Sendable {
     public func article(canonicalURL: String) throws(StateStoreError) -> ArticleRecord? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM articles WHERE canonical_url = ?
-                UNION ALL SELECT * FROM articles WHERE page_canonical_url = ?
+                SELECT \(ArticleRecord.columnList) FROM articles WHERE canonical_url = ?
+                UNION ALL SELECT \(ArticleRecord.columnList) FROM articles WHERE page_canonical_url = ?
                 LIMIT 1
                 """), arguments: [canonicalURL, canonicalURL]).map(ArticleRecord.init(row:))
         }
@@ -110,7 +110,7 @@ public final class StateStore: Sendable {
 
     public func article(key: Int64) throws(StateStoreError) -> ArticleRecord? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM articles WHERE id = ?"), arguments: [key]).map(ArticleRecord.init(row:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ArticleRecord.columnList) FROM articles WHERE id = ?"), arguments: [key]).map(ArticleRecord.init(row:))
         }
     }
 
@@ -151,7 +151,7 @@ public final class StateStore: Sendable {
         try read { db in
             // INDEXED BY: without ANALYZE statistics SQLite prefers articles_by_state and sorts every pending row.
             var sql = """
-                SELECT * FROM articles INDEXED BY articles_pending
+                SELECT \(ArticleRecord.columnList) FROM articles INDEXED BY articles_pending
                 WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                 """
             var arguments: StatementArguments = [now.timeIntervalSince1970]
@@ -207,8 +207,8 @@ public final class StateStore: Sendable {
         var found: (ArticleRecord, DuplicateStage)?
         if let page = article.pageCanonicalURL, page != article.canonicalURL,
            let original = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM articles WHERE canonical_url = ? AND id != ? AND state IN ('written', 'writing')
-                UNION ALL SELECT * FROM articles WHERE page_canonical_url = ? AND id != ? AND state IN ('written', 'writing')
+                SELECT \(ArticleRecord.columnList) FROM articles WHERE canonical_url = ? AND id != ? AND state IN ('written', 'writing')
+                UNION ALL SELECT \(ArticleRecord.columnList) FROM articles WHERE page_canonical_url = ? AND id != ? AND state IN ('written', 'writing')
                 LIMIT 1
                 """), arguments: [page, key, page, key]) {
             found = (ArticleRecord(row: original), .pageCanonical)
@@ -220,7 +220,7 @@ public final class StateStore: Sendable {
             if let (original, _) = try findNear(signature, excluding: key, policy: policy, in: db) {
                 found = (original, .near)
             } else {
-                try recordNear(key: key, signature: signature, policy: policy, in: db)
+                try recordNear(key: key, signature: signature, policy: policy, stampCheckTime: now > Date(), in: db)
                 return .clear
             }
         }
@@ -233,7 +233,7 @@ public final class StateStore: Sendable {
     /// The oldest article in (or going into) the spool whose normalised body has this hash, other than `key`.
     static func spooledArticle(bodyHash: String, excluding key: Int64?, in db: Database) throws -> ArticleRecord? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
+            SELECT \(ArticleRecord.columnList) FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
             """), arguments: [bodyHash, key ?? 0]).map(ArticleRecord.init(row:))  // keys start at 1
     }
 
@@ -295,12 +295,13 @@ public final class StateStore: Sendable {
         var compact: [UInt8] = []
         var best: (row: Row, key: Int64, similarity: Double)?
         while let row = try rows.next() {
-            let candidate: Int64 = row["id"]
+            let candidate: Int64 = row[0]
             // The same candidate comes once per shared band; its verdict does not change.
             guard candidate != key, candidate != best?.key else { continue }
             if compact.isEmpty { compact = signature.compact }
-            let other: [UInt8] = [UInt8]((row["near_signature"] as Data?) ?? Data())
-            let shingles: Int = row["near_shingles"]
+            // The signature and shingle count follow the record's columns.
+            let other: [UInt8] = [UInt8]((row[ArticleRecord.columnCount] as Data?) ?? Data())
+            let shingles: Int = row[ArticleRecord.columnCount + 1]
             guard policy.isDuplicate(compact, shingles: signature.shingleCount, other, shingles: shingles) else { continue }
             let similarity = policy.similarity(compact, shingles: signature.shingleCount, other, shingles: shingles)
             if best == nil || similarity > best!.similarity || (similarity == best!.similarity && candidate < best!.key) {
@@ -312,17 +313,22 @@ public final class StateStore: Sendable {
 
     static func nearLookupSQL(bands: Int) -> String {
         """
-        SELECT a.*, f.signature AS near_signature, f.shingles AS near_shingles
+        SELECT \(ArticleRecord.aliasedColumnList), f.signature, f.shingles
         FROM near_bands b JOIN near_fingerprints f ON f.article = b.article JOIN articles a ON a.id = b.article
         WHERE b.key IN (\(Array(repeating: "?", count: bands).joined(separator: ","))) AND a.state IN ('written', 'writing')
         """
     }
 
+    /// - Parameter stampCheckTime: sets the article's updated_at to now. The screening passes false: its own
+    ///   UPDATE of the row, in the same transaction, already set it to the screening time, and a check time
+    ///   earlier than now only makes the claim-time guard compare with more articles.
     static func recordNear(key: Int64, signature: MinHashSignature, policy: NearDuplicatePolicy,
-                           in db: Database) throws {
+                           stampCheckTime: Bool = true, in db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)").execute(arguments: [key, Data(signature.compact), signature.shingleCount])
         // The race guard at claim time compares with what was claimed since this moment.
-        try db.cachedStatement(sql: "UPDATE articles SET updated_at = ? WHERE id = ?").execute(arguments: [Date().timeIntervalSince1970, key])
+        if stampCheckTime {
+            try db.cachedStatement(sql: "UPDATE articles SET updated_at = ? WHERE id = ?").execute(arguments: [Date().timeIntervalSince1970, key])
+        }
         // All bands in one statement (one execution instead of one per band: GRDB's binding costs more than
         // SQLite's insert here).
         let bandKeys = signature.bandKeys(bands: policy.bands, rows: policy.rows)
@@ -343,16 +349,16 @@ public final class StateStore: Sendable {
     /// since the article's own check recorded its fingerprint; older ones were visible to that check.
     static func duplicateAtClaim(key: Int64, own: Row, claimed: [ClaimedFingerprint], in db: Database,
                                  policy: NearDuplicatePolicy = .default) throws -> (of: String, stage: DuplicateStage)? {
-        if let hash: String = own["body_hash"],
+        if let hash: String = own[ClaimCheck.bodyHash],
            let original = try String.fetchOne(db.cachedStatement(sql: """
                 SELECT spool_name FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing')
                     AND spool_name IS NOT NULL ORDER BY id LIMIT 1
                 """), arguments: [hash, key]) {
             return (original, .exact)
         }
-        guard let signatureData = own.dataNoCopy(named: "signature") else { return nil }
+        guard let signatureData = own.dataNoCopy(atIndex: ClaimCheck.signature) else { return nil }
         let signature = [UInt8](signatureData)
-        let shingles: Int = own["shingles"]
+        let shingles: Int = own[ClaimCheck.shingles]
         for other in claimed where other.key != key
             && policy.isDuplicate(signature, shingles: shingles, other.signature, shingles: other.shingles) {
             return (other.spoolName, .near)
@@ -361,7 +367,7 @@ public final class StateStore: Sendable {
         // claims each batch on one thread, batch after batch, so normally none qualifies here; any slack costs
         // a comparison with every article written in it (at 1,000 articles/s, 0.1 s of slack was a third of
         // the claim transaction).
-        let since: Double = own["updated_at"]
+        let since: Double = own[ClaimCheck.updatedAt]
         let recent = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT a.spool_name, f.signature, f.shingles
                 FROM articles a INDEXED BY articles_by_written_at JOIN near_fingerprints f ON f.article = a.id
@@ -386,11 +392,17 @@ public final class StateStore: Sendable {
         let shingles: Int
     }
 
-    /// The article's state, body hash, check time and near fingerprint, for beginWriting.
+    /// The article's state, body hash, check time and near fingerprint, for beginWriting; read by position
+    /// (`ClaimCheck`).
     static let claimCheckSQL = """
         SELECT a.state, a.body_hash, a.updated_at, f.signature, f.shingles
         FROM articles a LEFT JOIN near_fingerprints f ON f.article = a.id WHERE a.id = ?
         """
+
+    /// Column positions in a `claimCheckSQL` row.
+    enum ClaimCheck {
+        static let state = 0, bodyHash = 1, updatedAt = 2, signature = 3, shingles = 4
+    }
 
     /// Every article being written that has a near fingerprint (normally none between two batches).
     static func claimedFingerprints(_ db: Database) throws -> [ClaimedFingerprint] {
@@ -713,7 +725,7 @@ extension StateStore: SpoolLedger {
             var sequence = firstSequence
             for claim in claims where names[claim.articleKey] == nil {
                 guard let own = try Row.fetchOne(db.cachedStatement(sql: Self.claimCheckSQL), arguments: [claim.articleKey]),
-                      (own["state"] as String?) == ArticleState.pending.rawValue else { continue }
+                      (own[ClaimCheck.state] as String?) == ArticleState.pending.rawValue else { continue }
                 if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, own: own, claimed: claimed, in: db) {
                     try Self.setDuplicate(key: claim.articleKey, of: original, stage: stage, at: now, in: db)
                     continue
@@ -726,9 +738,9 @@ extension StateStore: SpoolLedger {
                     UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
                     """).execute(arguments: [name.stem, claim.articleID, now, claim.articleKey])
                 names[claim.articleKey] = name
-                if let signature = own.dataNoCopy(named: "signature") {
+                if let signature = own.dataNoCopy(atIndex: ClaimCheck.signature) {
                     claimed.append(ClaimedFingerprint(key: claim.articleKey, spoolName: name.stem,
-                                                      signature: [UInt8](signature), shingles: own["shingles"]))
+                                                      signature: [UInt8](signature), shingles: own[ClaimCheck.shingles]))
                 }
             }
             if sequence != firstSequence {
@@ -773,19 +785,32 @@ extension StateStore: SpoolLedger {
 // MARK: - Row decoding
 
 extension ArticleRecord {
+    /// The columns `init(row:)` reads, in its order: statements select these (prefixed with a table alias where
+    /// joined) and decoding goes by position. GRDB's by-name lookup compares each name with every column of the
+    /// row: it was 100 K instructions per pending article read.
+    static let columnList = columns()
+    /// The same for `articles a`.
+    static let aliasedColumnList = columns("a")
+    private static func columns(_ alias: String = "") -> String {
+        ["id", "article_id", "canonical_url", "page_canonical_url", "feed", "guid", "url", "title", "state",
+         "spool_name", "duplicate_of", "duplicate_stage", "body_hash", "simhash", "attempts", "last_error",
+         "next_attempt_at", "first_seen_at", "written_at"].map { alias.isEmpty ? $0 : alias + "." + $0 }
+            .joined(separator: ", ")
+    }
+    /// How many leading columns of a row are the record's (statements may select more after them).
+    static let columnCount = 19
+
     init(row: Row) {
-        let simhash: Int64? = row["simhash"]
-        let nextAttempt: Double? = row["next_attempt_at"]
-        let written: Double? = row["written_at"]
-        let stage: String? = row["duplicate_stage"]
-        self.init(key: row["id"], articleID: row["article_id"], canonicalURL: row["canonical_url"],
-                  pageCanonicalURL: row["page_canonical_url"], feed: row["feed"], guid: row["guid"], url: row["url"],
-                  title: row["title"], state: ArticleState(rawValue: row["state"]) ?? .pending,
-                  spoolName: row["spool_name"], duplicateOf: row["duplicate_of"],
-                  duplicateStage: stage.flatMap(DuplicateStage.init(rawValue:)), bodyHash: row["body_hash"],
-                  simHash: simhash.map { UInt64(bitPattern: $0) }, attempts: row["attempts"],
-                  lastError: row["last_error"], nextAttemptAt: nextAttempt.map(Date.init(timeIntervalSince1970:)),
-                  firstSeenAt: Date(timeIntervalSince1970: row["first_seen_at"]),
+        let simhash: Int64? = row[13]
+        let nextAttempt: Double? = row[16]
+        let written: Double? = row[18]
+        let stage: String? = row[11]
+        self.init(key: row[0], articleID: row[1], canonicalURL: row[2], pageCanonicalURL: row[3], feed: row[4],
+                  guid: row[5], url: row[6], title: row[7], state: ArticleState(rawValue: row[8]) ?? .pending,
+                  spoolName: row[9], duplicateOf: row[10], duplicateStage: stage.flatMap(DuplicateStage.init(rawValue:)),
+                  bodyHash: row[12], simHash: simhash.map { UInt64(bitPattern: $0) }, attempts: row[14],
+                  lastError: row[15], nextAttemptAt: nextAttempt.map(Date.init(timeIntervalSince1970:)),
+                  firstSeenAt: Date(timeIntervalSince1970: row[17]),
                   writtenAt: written.map(Date.init(timeIntervalSince1970:)))
     }
 }
