@@ -118,6 +118,7 @@ final class CollectedLines: @unchecked Sendable {
         #expect(LogLineFormatter.timestamp(0) == "1970-01-01T00:00:00.000Z")
         #expect(LogLineFormatter.timestamp(951_782_400_007) == "2000-02-29T00:00:00.007Z")
         #expect(LogLineFormatter.timestamp(-1) == "1969-12-31T23:59:59.999Z")
+        #expect(LogLineFormatter.timestamp(253_402_300_800_000) == "10000-01-01T00:00:00.000Z")  // past the 4-digit fast path
     }
 
     @Test func journalStreamMustMatchStderr() {
