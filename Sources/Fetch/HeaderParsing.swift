@@ -38,13 +38,13 @@ enum ContentType {
     /// ("text/html", "utf-8") from "text/html; charset=\"UTF-8\"". Both lowercased; either may be nil.
     static func parse(_ header: String?) -> (mediaType: String?, charset: String?) {
         guard let header else { return (nil, nil) }
-        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = header.split(separator: ";").map(HeaderText.trimmingWhitespace)
         let media = parts.first.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
         var charset: String?
         for parameter in parts.dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = parameter.split(separator: "=", maxSplits: 1).map(HeaderText.trimmingWhitespace)
             guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
-            let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")).lowercased()
+            let value = HeaderText.trimming(pair[1], where: { $0 == "\"" || $0 == "'" }).lowercased()
             if !value.isEmpty { charset = value }
         }
         return (media, charset)
@@ -56,15 +56,29 @@ enum CacheControl {
     static func maxAge(_ values: [String]) -> Int? {
         var result: Int?
         for directive in values.flatMap({ $0.split(separator: ",") }) {
-            let pair = directive.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            }
+            let pair = directive.split(separator: "=", maxSplits: 1).map { HeaderText.trimmingWhitespace($0).lowercased() }
             if pair.first == "no-store" { return nil }
             if pair.count == 2, pair[0] == "max-age" {
-                let digits = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                let digits = HeaderText.trimming(Substring(pair[1]), where: { $0 == "\"" })
                 if let seconds = Int(digits), seconds >= 0 { result = seconds }
             }
         }
         return result
+    }
+}
+
+/// Trimming without Foundation: `trimmingCharacters(in:)` goes through CFString and cost more than the rest of
+/// a response's header handling (it runs for every fetched page).
+enum HeaderText {
+    /// Drops leading and trailing tabs and space separators (Unicode Zs): what CharacterSet.whitespaces holds.
+    static func trimmingWhitespace(_ text: Substring) -> Substring {
+        trimming(text, where: { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator })
+    }
+
+    static func trimming(_ text: Substring, where isTrimmed: (Unicode.Scalar) -> Bool) -> Substring {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isTrimmed($0) }) else { return text[text.endIndex...] }
+        let last = scalars.lastIndex(where: { !isTrimmed($0) })!
+        return Substring(scalars[first...last])
     }
 }

@@ -31,6 +31,9 @@ import TestSupport
         #expect(ContentType.parse("Application/RSS+XML") == ("application/rss+xml", nil))
         #expect(ContentType.parse("text/xml;charset=windows-1252;foo=bar") == ("text/xml", "windows-1252"))
         #expect(ContentType.parse(nil) == (nil, nil))
+        // Tabs and Unicode space separators around parts are trimmed (what CharacterSet.whitespaces held).
+        #expect(ContentType.parse("\u{A0}Text/HTML\t ;  charset = 'ISO-8859-1' ") == ("text/html", "iso-8859-1"))
+        #expect(ContentType.parse(" ; charset=\"\"") == (nil, nil))
     }
 
     @Test func cacheControlMaxAge() {
@@ -39,6 +42,7 @@ import TestSupport
         #expect(CacheControl.maxAge(["max-age=60, no-store"]) == nil)
         #expect(CacheControl.maxAge(["private"]) == nil)
         #expect(CacheControl.maxAge(["max-age=abc"]) == nil)
+        #expect(CacheControl.maxAge([" Public ,\tMAX-AGE = \"90\" "]) == 90)
     }
 
     @Test func outcomeReasonsAreStable() {
