@@ -123,7 +123,41 @@ public enum SpoolTextFormat {
 
     /// True when `raw` is printable ASCII (0x20-0x7E) with no leading, trailing or doubled space: already a
     /// line, and NFC.
+    /// Checked eight bytes at a time: it runs over every paragraph of every article twice (extractor and spool
+    /// text), and a byte loop was 0.6% of a crawl's instructions.
     static func isPlainASCIILine(_ raw: String) -> Bool {
+        var copy = raw
+        return copy.withUTF8 { bytes in
+            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20 else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            var index = 0
+            var previousWordEndsInSpace = false
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                // Any byte >= 0x80, >= 0x7F (0x7F + 1 sets the high bit), or < 0x20 ((b | 0x80) - 0x20 clears it).
+                if word & highs != 0 || (word &+ ones) & highs != 0 || ~((word | highs) &- 0x20 &* ones) & highs != 0 {
+                    return false
+                }
+                // High bit of each byte that is a space (exact: the low seven bits of a non-space byte are
+                // non-zero after the XOR, or its high bit is).
+                let xored = word ^ (0x20 &* ones)
+                let spaces = ~(((xored & ~highs) &+ ~highs) | xored) & highs
+                if spaces & (spaces << 8) != 0 || (previousWordEndsInSpace && spaces & 0x80 != 0) { return false }
+                previousWordEndsInSpace = spaces >> 63 != 0
+                index += 8
+            }
+            var previous: UInt8 = previousWordEndsInSpace ? 0x20 : 0
+            for byte in bytes[index...] {
+                guard byte >= 0x20, byte < 0x7F, !(byte == 0x20 && previous == 0x20) else { return false }
+                previous = byte
+            }
+            return true
+        }
+    }
+
+    /// The same test a byte at a time: the reference the word-at-a-time version is tested against.
+    static func isPlainASCIILineByBytes(_ raw: String) -> Bool {
         var copy = raw
         return copy.withUTF8 { bytes in
             var previous: UInt8 = 0x20  // a leading space counts as doubled

@@ -39,6 +39,30 @@ struct SpoolLineFastPathTests {
     }
 }
 
+struct PlainASCIILineTests {
+    /// The word-at-a-time check agrees with the byte loop, around every byte value and word boundary.
+    @Test func wordAtATimeAgreesWithByteLoop() {
+        let pieces: [[UInt8]] = [[0x20], [0x20, 0x20], [0x1F], [0x7F], [0x7E], [0x21], [0x41], [0x80], [0xC3, 0xA9], [0x09], [0x00],
+                                 Array("kata".utf8), Array("Jakarta - ".utf8)]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 0...12, using: &generator)).flatMap { _ in pieces.randomElement(using: &generator)! }
+            let line = String(decoding: bytes, as: UTF8.self)
+            #expect(SpoolTextFormat.isPlainASCIILine(line) == SpoolTextFormat.isPlainASCIILineByBytes(line), "\(line.debugDescription)")
+        }
+        for length in 1...40 {
+            let line = String(repeating: "a", count: length)
+            for position in 1..<max(1, length - 1) {
+                var doubled = Array(line.utf8)
+                doubled[position] = 0x20
+                doubled[position + 1] = 0x20
+                let text = String(decoding: doubled, as: UTF8.self)
+                #expect(SpoolTextFormat.isPlainASCIILine(text) == SpoolTextFormat.isPlainASCIILineByBytes(text), "\(text)")
+            }
+        }
+    }
+}
+
 struct WordCountBytesTests {
     /// The byte-level count agrees with the scalar-level definition on every kind of character.
     @Test func byteCountAgreesWithScalarCount() {
