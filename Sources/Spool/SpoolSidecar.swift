@@ -73,16 +73,23 @@ public struct SpoolSidecar: Sendable, Equatable {
     }
 
     /// The host part of an absolute URL, lowercased, without userinfo or port; nil when there is none.
+    /// Searched on UTF-8 bytes (every delimiter is ASCII): Character-level searching cost 50 K instructions per
+    /// article.
     static func host(of url: String) -> String? {
-        guard let schemeEnd = url.firstRange(of: "://") else { return nil }
-        var authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") {
-            if let close = authority.firstIndex(of: "]") { authority = authority[...close] }
-        } else if let colon = authority.lastIndex(of: ":") {
-            authority = authority[..<colon]
+        let bytes = Array(url.utf8)
+        let colonSlashSlash: [UInt8] = Array("://".utf8)
+        guard let schemeEnd = (0..<max(0, bytes.count - 2)).first(where: { bytes[$0..<$0 + 3].elementsEqual(colonSlashSlash) })
+        else { return nil }
+        var start = schemeEnd + 3
+        var end = bytes[start...].firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+            ?? bytes.count
+        if let at = bytes[start..<end].lastIndex(of: UInt8(ascii: "@")) { start = at + 1 }
+        if bytes[start..<end].first == UInt8(ascii: "[") {
+            if let close = bytes[start..<end].firstIndex(of: UInt8(ascii: "]")) { end = close + 1 }
+        } else if let colon = bytes[start..<end].lastIndex(of: UInt8(ascii: ":")) {
+            end = colon
         }
-        return authority.isEmpty ? nil : authority.lowercased()
+        return start == end ? nil : String(decoding: bytes[start..<end], as: UTF8.self).lowercased()
     }
 
     /// The twelve keys every sidecar starts with, in order.
