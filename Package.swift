@@ -3,7 +3,8 @@
 //   feedcrawler (thin CLI) -> CrawlerCore (config, schedule, pipeline, service)
 //   CrawlerCore -> Fetch, Feeds, Extract, Dedup, Store, Spool -> CrawlerModel (plain values, dates, text)
 //   Fetch -> Curl -> CCurl (libcurl);  Feeds, Extract -> LibXML2 -> CLibXML2 (libxml2)
-// Each C library has exactly one Swift importer (Curl, LibXML2); no other target sees a C type.
+//   Dedup -> LibCrypto -> CLibCrypto (OpenSSL's libcrypto, for SHA-256)
+// Each C library has exactly one Swift importer (Curl, LibXML2, LibCrypto); no other target sees a C type.
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -24,20 +25,22 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        // C libraries from Debian -dev packages (libcurl4-openssl-dev, libxml2-dev).
+        // C libraries from Debian -dev packages (libcurl4-openssl-dev, libxml2-dev, libssl-dev).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // The only importers of the C modules.
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: strictSettings),
         .target(name: "LibXML2", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "LibCrypto", dependencies: ["CLibCrypto"], swiftSettings: strictSettings),
 
         // The domain, one target per stage so the compiler enforces the dependency direction.
         .target(name: "CrawlerModel", swiftSettings: strictSettings),
         .target(name: "Fetch", dependencies: ["Curl", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Feeds", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Extract", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
-        .target(name: "Dedup", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
+        .target(name: "Dedup", dependencies: ["CrawlerModel", "LibCrypto"], swiftSettings: strictSettings),
         .target(name: "Store", dependencies: ["CrawlerModel", "Spool", "Dedup", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSettings),
         .target(name: "Spool", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
