@@ -506,31 +506,41 @@ public final class Crawler: Sendable {
             return fail(record, reason: outcome.reason, retryable: outcome.isWorthRetrying, log)
         }
 
-        // Extract, off the cooperative thread pool (a large page's parse takes milliseconds of CPU).
+        // Extract, off the cooperative thread pool (a large page's parse takes milliseconds of CPU). A page that
+        // is the whole article (the common case) is also fingerprinted and staged in the same hop: one thread
+        // handoff per article instead of two.
         let extractor = self.extractor
-        let report = await BlockingWork.run { extractor.report(html: page.body, url: page.finalURL, charset: page.charset) }
-        guard case .article(var article) = report.result else {
-            if case .rejected(let reason) = report.result { return fail(record, reason: reason, retryable: false, log) }
-            return fail(record, reason: "no_content", retryable: false, log)
+        let followsPages = pageURL == record.url
+        let hop = await BlockingWork.run { () -> ExtractionHop in
+            let report = extractor.report(html: page.body, url: page.finalURL, charset: page.charset)
+            guard case .article(let article) = report.result, report.nextPageURL == nil || !followsPages else {
+                return .extracted(report)
+            }
+            return .staged(self.stage(record: record, article: article, url: page.finalURL))
         }
-        // A split article without a single-page variant: follow its next-page links and stitch the pages.
-        if let next = report.nextPageURL, pageURL == record.url {
-            article = await followNextPages(from: next, first: article, firstURL: page.finalURL, log)
+        let staging: Result<ArticleCommit, SpoolError>
+        switch hop {
+        case .staged(let staged):
+            staging = staged
+            pageSlots.release()
+            holdingPage = false
+        case .extracted(let report):
+            guard case .article(var article) = report.result else {
+                if case .rejected(let reason) = report.result { return fail(record, reason: reason, retryable: false, log) }
+                return fail(record, reason: "no_content", retryable: false, log)
+            }
+            // A split article without a single-page variant: follow its next-page links and stitch the pages.
+            if let next = report.nextPageURL, followsPages {
+                article = await followNextPages(from: next, first: article, firstURL: page.finalURL, log)
+            }
+            pageSlots.release()
+            holdingPage = false
+            let (finalArticle, finalURL) = (article, page.finalURL)
+            staging = await BlockingWork.run { self.stage(record: record, article: finalArticle, url: finalURL) }
         }
 
-        pageSlots.release()
-        holdingPage = false
-
-        // Fingerprint the body and write the spool's temp files (CPU and file work, off the cooperative pool, in
-        // parallel), then dedup and finish the spool protocol on the commit thread, in a batch with the
-        // articles finishing at the same time.
-        let pageCanonical = usablePageCanonical(article.metadata.canonicalURL, fetchedFrom: page.finalURL)
-        let (finalArticle, finalURL, delivery) = (article, page.finalURL, self.delivery)
-        let staging = await BlockingWork.run { () -> Result<ArticleCommit, SpoolError> in
-            let commit = ArticleCommit(record: record, article: finalArticle, url: finalURL, pageCanonicalURL: pageCanonical)
-            do throws(SpoolError) { try delivery.stage(commit.document) } catch { return .failure(error) }
-            return .success(commit)
-        }
+        // Dedup and the rest of the spool protocol happen on the commit thread, in a batch with the articles
+        // finishing at the same time.
         let commit: ArticleCommit
         switch staging {
         case .success(let staged): commit = staged
@@ -573,6 +583,22 @@ public final class Crawler: Sendable {
                 "file": "\(name.textFileName)", "reason": "\(error.reason)"]) { $1 })
             return .retryLater
         }
+    }
+
+    /// What the extraction hop hands back: the article already staged, or the report when a failure or more
+    /// pages follow.
+    private enum ExtractionHop: Sendable {
+        case staged(Result<ArticleCommit, SpoolError>)
+        case extracted(ExtractionReport)
+    }
+
+    /// Fingerprints the body and writes the spool's temp files (CPU and file work: called off the cooperative
+    /// pool, on several articles in parallel).
+    private func stage(record: ArticleRecord, article: ExtractedArticle, url: String) -> Result<ArticleCommit, SpoolError> {
+        let pageCanonical = usablePageCanonical(article.metadata.canonicalURL, fetchedFrom: url)
+        let commit = ArticleCommit(record: record, article: article, url: url, pageCanonicalURL: pageCanonical)
+        do throws(SpoolError) { try delivery.stage(commit.document) } catch { return .failure(error) }
+        return .success(commit)
     }
 
     /// Dedup after fetching, then the spool, for a batch of staged articles, on the commit thread: one
