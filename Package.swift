@@ -3,7 +3,7 @@
 //   feedcrawler (thin CLI) -> CrawlerCore (config, schedule, pipeline, service)
 //   CrawlerCore -> Fetch, Feeds, Extract, Dedup, Store, Spool -> CrawlerModel (plain values, dates, text)
 //   Fetch -> Curl -> CCurl (libcurl);  Feeds, Extract -> LibXML2 -> CLibXML2 (libxml2)
-//   Dedup -> LibCrypto -> CLibCrypto (OpenSSL's libcrypto, for SHA-256)
+//   Dedup -> LibCrypto -> CLibCrypto (OpenSSL's libcrypto, for SHA-256); Dedup -> CMinHashKernel (AVX2 loop)
 // Each C library has exactly one Swift importer (Curl, LibXML2, LibCrypto); no other target sees a C type.
 import PackageDescription
 
@@ -34,13 +34,15 @@ let package = Package(
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: strictSettings),
         .target(name: "LibXML2", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"], swiftSettings: strictSettings),
+        // Dedup's MinHash loop in AVX2 (C, chosen at run time; Dedup is its only importer).
+        .target(name: "CMinHashKernel"),
 
         // The domain, one target per stage so the compiler enforces the dependency direction.
         .target(name: "CrawlerModel", swiftSettings: strictSettings),
         .target(name: "Fetch", dependencies: ["Curl", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Feeds", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Extract", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
-        .target(name: "Dedup", dependencies: ["CrawlerModel", "LibCrypto"], swiftSettings: strictSettings),
+        .target(name: "Dedup", dependencies: ["CrawlerModel", "LibCrypto", "CMinHashKernel"], swiftSettings: strictSettings),
         .target(name: "Store", dependencies: ["CrawlerModel", "Spool", "Dedup", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strictSettings),
         .target(name: "Spool", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),

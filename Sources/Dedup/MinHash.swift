@@ -10,6 +10,7 @@
 //
 // Stability: every hash here is fixed (FNV-1a + SplitMix64, constants below): the same text gives the same
 // signature on any machine and in any release, so signatures stored in the state database stay comparable.
+import CMinHashKernel
 
 /// A MinHash signature: for each of `permutations` hash functions, the minimum over the text's distinct
 /// word shingles.
@@ -31,8 +32,7 @@ public struct MinHashSignature: Sendable, Equatable {
 
     /// From shingle hashes (BodyFingerprint.shingleHashes; repeats are ignored). A repeat cannot change a
     /// minimum, so the distinct hashes are gathered first (an open-addressing set of the already well-mixed
-    /// hashes, instead of a Set's hashing and boxes); then each permutation runs over them with its constants and
-    /// its running minimum in registers.
+    /// hashes, instead of a Set's hashing and boxes); then each permutation's minimum over them (`minima`).
     init(shingles hashes: [UInt64]) {
         guard !hashes.isEmpty else {
             values = []
@@ -62,31 +62,50 @@ public struct MinHashSignature: Sendable, Equatable {
                 }
             }
         }
-        var minima = [UInt32](repeating: .max, count: Self.permutations)
-        distinct.withUnsafeBufferPointer { distinct in
-            // Four permutations per pass: four independent running minima instead of one compare chain.
-            for index in stride(from: 0, to: Self.permutations, by: 4) {
-                let m0 = Self.multipliers[index], m1 = Self.multipliers[index + 1]
-                let m2 = Self.multipliers[index + 2], m3 = Self.multipliers[index + 3]
-                let a0 = Self.addends[index], a1 = Self.addends[index + 1]
-                let a2 = Self.addends[index + 2], a3 = Self.addends[index + 3]
-                var min0 = UInt32.max, min1 = UInt32.max, min2 = UInt32.max, min3 = UInt32.max
-                for shingle in distinct {
-                    // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
-                    // well-distributed ones of a product mod 2^64.
-                    min0 = min(min0, UInt32(truncatingIfNeeded: (shingle &* m0 &+ a0) >> 32))
-                    min1 = min(min1, UInt32(truncatingIfNeeded: (shingle &* m1 &+ a1) >> 32))
-                    min2 = min(min2, UInt32(truncatingIfNeeded: (shingle &* m2 &+ a2) >> 32))
-                    min3 = min(min3, UInt32(truncatingIfNeeded: (shingle &* m3 &+ a3) >> 32))
-                }
-                minima[index] = min0
-                minima[index + 1] = min1
-                minima[index + 2] = min2
-                minima[index + 3] = min3
-            }
-        }
-        values = minima
+        values = distinct.withUnsafeBufferPointer { Self.minima($0, vectorised: Self.avx2Available) }
         shingleCount = distinct.count
+    }
+
+    /// Whether the AVX2 kernel runs here (asked once: CPUID and the OS's saved register state).
+    static let avx2Available = fc_minhash_avx2_available() == 1
+
+    /// Each permutation's minimum over the distinct shingle hashes: by the AVX2 kernel (CMinHashKernel, eight
+    /// permutations per instruction, ~5x fewer instructions) when `vectorised`, else by the scalar loop, which
+    /// defines the values (MinHashTests compares the two).
+    static func minima(_ distinct: UnsafeBufferPointer<UInt64>, vectorised: Bool) -> [UInt32] {
+        var minima = [UInt32](repeating: .max, count: permutations)
+        if vectorised, distinct.count > 0 {
+            let done = minima.withUnsafeMutableBufferPointer { minima in
+                multipliers.withUnsafeBufferPointer { multipliers in
+                    addends.withUnsafeBufferPointer { addends in
+                        fc_minhash_minima_avx2(distinct.baseAddress, distinct.count, multipliers.baseAddress,
+                                               addends.baseAddress, permutations, minima.baseAddress)
+                    }
+                }
+            }
+            if done == 1 { return minima }
+        }
+        // Four permutations per pass: four independent running minima instead of one compare chain.
+        for index in stride(from: 0, to: permutations, by: 4) {
+            let m0 = multipliers[index], m1 = multipliers[index + 1]
+            let m2 = multipliers[index + 2], m3 = multipliers[index + 3]
+            let a0 = addends[index], a1 = addends[index + 1]
+            let a2 = addends[index + 2], a3 = addends[index + 3]
+            var min0 = UInt32.max, min1 = UInt32.max, min2 = UInt32.max, min3 = UInt32.max
+            for shingle in distinct {
+                // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
+                // well-distributed ones of a product mod 2^64.
+                min0 = min(min0, UInt32(truncatingIfNeeded: (shingle &* m0 &+ a0) >> 32))
+                min1 = min(min1, UInt32(truncatingIfNeeded: (shingle &* m1 &+ a1) >> 32))
+                min2 = min(min2, UInt32(truncatingIfNeeded: (shingle &* m2 &+ a2) >> 32))
+                min3 = min(min3, UInt32(truncatingIfNeeded: (shingle &* m3 &+ a3) >> 32))
+            }
+            minima[index] = min0
+            minima[index + 1] = min1
+            minima[index + 2] = min2
+            minima[index + 3] = min3
+        }
+        return minima
     }
 
     /// A signature from its values (e.g. generated ones in the benchmark); `values` should hold

@@ -92,3 +92,34 @@ import Testing
         #expect(!BodyFingerprint.isBoilerplate("Oleh karena itu, pemerintah menunda kebijakan."))
     }
 }
+
+@Suite struct MinHashKernelTests {
+    /// Deterministic pseudo-random hashes (SplitMix64).
+    static func hashes(count: Int, seed: UInt64) -> [UInt64] {
+        (0..<UInt64(count)).map { MinHashSignature.splitMix(seed &+ $0) }
+    }
+
+    /// The AVX2 kernel must give the scalar loop's minima exactly, for every set size around its group widths and
+    /// for extreme hashes (0, all ones, only one half set), where a lost carry between the 32-bit halves would show.
+    @Test func vectorisedMatchesScalar() throws {
+        try #require(MinHashSignature.avx2Available, "this CPU has no AVX2: the kernel cannot be compared here")
+        var sets: [[UInt64]] = [0, 1, 2, 3, 7, 8, 9, 63, 64, 65, 400, 5_000].map { Self.hashes(count: $0, seed: UInt64($0) &* 977) }
+        sets.append([0, .max, 0xFFFF_FFFF, 0xFFFF_FFFF_0000_0000, 1, 1 << 63, 0x8000_0000])
+        sets.append(MinHashSignature.multipliers + MinHashSignature.addends)
+        for set in sets {
+            set.withUnsafeBufferPointer { distinct in
+                #expect(MinHashSignature.minima(distinct, vectorised: true) == MinHashSignature.minima(distinct, vectorised: false),
+                        "\(distinct.count) hashes")
+            }
+        }
+    }
+
+    /// The signature of a real text goes through whichever path this CPU takes; both give the reference values
+    /// (FingerprintEquivalenceTests), and the scalar one must agree with what init(shingles:) stored.
+    @Test func initUsesTheSameMinima() {
+        let hashes = Self.hashes(count: 300, seed: 42)
+        let signature = MinHashSignature(shingles: hashes + hashes.prefix(50))
+        #expect(signature.shingleCount == 300)
+        #expect(hashes.withUnsafeBufferPointer { MinHashSignature.minima($0, vectorised: false) } == signature.values)
+    }
+}
