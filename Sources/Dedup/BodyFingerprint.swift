@@ -21,12 +21,13 @@ public struct BodyFingerprint: Sendable, Equatable {
 
     /// Computes every fingerprint with one normalisation pass over the paragraphs' UTF-8 bytes (NormalizedText):
     /// the joined words are hashed in place and each shingle is a byte range of them, no String per word.
+    /// Three-word shingles (the default) are hashed while NormalizedText writes the words.
     public init(paragraphs: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
         let text = NormalizedText(paragraphs)
         exact = text.withJoined { SHA256.hash($0).hex }
-        let shingles = Self.shingleHashes(text, shingleSize: shingleSize)
-        simHash = Self.simHash(shingles: shingles)
-        minHash = MinHashSignature(shingles: shingles)
+        (simHash, minHash) = Self.withShingleHashes(text, shingleSize: shingleSize) { shingles in
+            (Self.simHash(shingles: shingles), MinHashSignature(shingles: shingles))
+        }
         wordCount = text.wordCount
     }
 
@@ -39,7 +40,7 @@ public struct BodyFingerprint: Sendable, Equatable {
     }
 
     public static func simHash(_ paragraphs: [String], shingleSize: Int = defaultShingleSize) -> UInt64 {
-        simHash(shingles: shingleHashes(NormalizedText(paragraphs), shingleSize: shingleSize))
+        withShingleHashes(NormalizedText(paragraphs), shingleSize: shingleSize) { simHash(shingles: $0) }
     }
 
     /// Bits that differ between two SimHashes (0...64).
@@ -147,6 +148,14 @@ public struct BodyFingerprint: Sendable, Equatable {
 
     /// One stable hash per word shingle, in text order (repeats included): shared by SimHash and MinHash.
     /// A shingle's hash is StableHash over its words joined by single spaces: one byte range of the joined text.
+    /// (NormalizedText computes the same for three-word shingles while it writes the words, which
+    /// `withShingleHashes` lends; this is the definition, for any size.)
+    static func withShingleHashes<Result>(_ text: borrowing NormalizedText, shingleSize: Int,
+                                          _ body: (UnsafeBufferPointer<UInt64>) -> Result) -> Result {
+        if shingleSize == 3, let result = text.withTrigramHashes(body) { return result }
+        return shingleHashes(text, shingleSize: shingleSize).withUnsafeBufferPointer(body)
+    }
+
     static func shingleHashes(_ text: borrowing NormalizedText, shingleSize: Int) -> [UInt64] {
         let wordCount = text.wordCount
         guard wordCount > 0 else { return [] }
@@ -159,35 +168,13 @@ public struct BodyFingerprint: Sendable, Equatable {
         }
     }
 
-    private static func shingleHashes(_ bytes: UnsafeBufferPointer<UInt8>, wordStarts: [Int], size: Int,
+    private static func shingleHashes(_ bytes: UnsafeBufferPointer<UInt8>, wordStarts: UnsafeBufferPointer<Int>, size: Int,
                                       into hashes: inout [UInt64]) {
         let wordCount = wordStarts.count
         /// Byte range of the shingle of `size` words from word `first`.
         func range(first: Int, size: Int) -> Range<Int> {
             let last = first + size - 1
             return wordStarts[first]..<(last + 1 < wordCount ? wordStarts[last + 1] - 1 : bytes.count)
-        }
-        if size == 3 {
-            // The default size, three shingles at once: word t is the first word of shingle t, the second of
-            // t - 1 and the third of t - 2, so one pass over its bytes feeds three independent FNV chains (a
-            // multiply's latency, not its throughput, bounded the one-shingle-at-a-time loop).
-            let prime: UInt64 = 0x0000_0100_0000_01b3
-            var third = StableHash.offsetBasis, second = StableHash.offsetBasis
-            for word in 0..<wordCount {
-                var first = StableHash.offsetBasis
-                third = (third ^ 0x20) &* prime
-                second = (second ^ 0x20) &* prime
-                for index in range(first: word, size: 1) {
-                    let byte = UInt64(bytes[index])
-                    third = (third ^ byte) &* prime
-                    second = (second ^ byte) &* prime
-                    first = (first ^ byte) &* prime
-                }
-                if word >= 2 { hashes.append(StableHash.finalize(third)) }
-                third = second
-                second = first
-            }
-            return
         }
         for first in 0...(wordCount - size) {
             var hash = StableHash()
@@ -213,7 +200,7 @@ public struct BodyFingerprint: Sendable, Equatable {
     /// Bit i is set when more shingle hashes have bit i set than clear (ties clear; 0 for no shingles).
     /// Counted eight bits at a time: each byte of a hash spreads into one counter byte per bit (`bitSpread`),
     /// eight additions per shingle instead of 64; the byte counters are emptied before they can overflow.
-    static func simHash(shingles: [UInt64]) -> UInt64 {
+    static func simHash(shingles: UnsafeBufferPointer<UInt64>) -> UInt64 {
         guard !shingles.isEmpty else { return 0 }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { ones in
             ones.initialize(repeating: 0)
@@ -263,11 +250,12 @@ public struct BodyFingerprint: Sendable, Equatable {
 /// (SimHash needs every bit of every shingle hash to be a fair coin).
 struct StableHash {
     static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
     private var state: UInt64 = StableHash.offsetBasis
 
     mutating func combine(_ byte: UInt8) {
         state ^= UInt64(byte)
-        state &*= 0x0000_0100_0000_01b3
+        state &*= Self.prime
     }
 
     mutating func combine(_ text: String) {

@@ -27,58 +27,65 @@ public struct MinHashSignature: Sendable, Equatable {
     ///   - words: normalised words (BodyFingerprint.normalizedWords).
     ///   - shingleSize: words per shingle (texts shorter than that are one shingle).
     public init(words: [String], shingleSize: Int = BodyFingerprint.defaultShingleSize) {
-        self.init(shingles: BodyFingerprint.shingleHashes(words: words, shingleSize: shingleSize))
+        self = BodyFingerprint.shingleHashes(words: words, shingleSize: shingleSize).withUnsafeBufferPointer {
+            MinHashSignature(shingles: $0)
+        }
     }
 
     /// From shingle hashes (BodyFingerprint.shingleHashes; repeats are ignored). A repeat cannot change a
-    /// minimum, so the distinct hashes are gathered first (an open-addressing set of the already well-mixed
-    /// hashes, instead of a Set's hashing and boxes); then each permutation's minimum over them (`minima`).
-    init(shingles hashes: [UInt64]) {
+    /// minimum, so the minima run over the hashes as they are (`minima`), and the distinct ones are only counted
+    /// (an open-addressing set of indices into `hashes`, whose values are already well mixed).
+    init(shingles hashes: UnsafeBufferPointer<UInt64>) {
         guard !hashes.isEmpty else {
             values = []
             shingleCount = 0
             return
         }
+        values = Self.minima(hashes, vectorised: Self.avx2Available)
+        shingleCount = Self.distinctCount(hashes)
+    }
+
+    /// Distinct values in `hashes`. The table holds index + 1 (0 marks an empty slot) in 32 bits, at most half
+    /// full: half the memory to clear that a table of the hashes themselves needed.
+    static func distinctCount(_ hashes: UnsafeBufferPointer<UInt64>) -> Int {
+        guard hashes.count < Int(UInt32.max) / 2 else { return Set(hashes).count }
         var capacity = 16
         while capacity < 2 * hashes.count { capacity <<= 1 }
         let mask = capacity - 1
-        var distinct = [UInt64]()
-        distinct.reserveCapacity(hashes.count)
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity) { table in
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: capacity) { table in
             table.initialize(repeating: 0)
-            // 0 marks an empty slot, so the hash 0 is tracked on its own.
-            var sawZero = false
-            for shingle in hashes {
-                if shingle == 0 {
-                    if !sawZero { distinct.append(0) }
-                    sawZero = true
-                    continue
-                }
+            var distinct = 0
+            for index in hashes.indices {
+                let shingle = hashes[index]
                 var slot = Int(truncatingIfNeeded: shingle) & mask
-                while table[slot] != 0 && table[slot] != shingle { slot = (slot + 1) & mask }
-                if table[slot] == 0 {
-                    table[slot] = shingle
-                    distinct.append(shingle)
+                while true {
+                    let entry = table[slot]
+                    if entry == 0 {
+                        table[slot] = UInt32(truncatingIfNeeded: index &+ 1)
+                        distinct &+= 1
+                        break
+                    }
+                    if hashes[Int(entry) &- 1] == shingle { break }
+                    slot = (slot &+ 1) & mask
                 }
             }
+            return distinct
         }
-        values = distinct.withUnsafeBufferPointer { Self.minima($0, vectorised: Self.avx2Available) }
-        shingleCount = distinct.count
     }
 
     /// Whether the AVX2 kernel runs here (asked once: CPUID and the OS's saved register state).
     static let avx2Available = fc_minhash_avx2_available() == 1
 
-    /// Each permutation's minimum over the distinct shingle hashes: by the AVX2 kernel (CMinHashKernel, eight
+    /// Each permutation's minimum over the shingle hashes: by the AVX2 kernel (CMinHashKernel, eight
     /// permutations per instruction, ~5x fewer instructions) when `vectorised`, else by the scalar loop, which
     /// defines the values (MinHashTests compares the two).
-    static func minima(_ distinct: UnsafeBufferPointer<UInt64>, vectorised: Bool) -> [UInt32] {
+    static func minima(_ hashes: UnsafeBufferPointer<UInt64>, vectorised: Bool) -> [UInt32] {
         var minima = [UInt32](repeating: .max, count: permutations)
-        if vectorised, distinct.count > 0 {
+        if vectorised, hashes.count > 0 {
             let done = minima.withUnsafeMutableBufferPointer { minima in
                 multipliers.withUnsafeBufferPointer { multipliers in
                     addends.withUnsafeBufferPointer { addends in
-                        fc_minhash_minima_avx2(distinct.baseAddress, distinct.count, multipliers.baseAddress,
+                        fc_minhash_minima_avx2(hashes.baseAddress, hashes.count, multipliers.baseAddress,
                                                addends.baseAddress, permutations, minima.baseAddress)
                     }
                 }
@@ -92,7 +99,7 @@ public struct MinHashSignature: Sendable, Equatable {
             let a0 = addends[index], a1 = addends[index + 1]
             let a2 = addends[index + 2], a3 = addends[index + 3]
             var min0 = UInt32.max, min1 = UInt32.max, min2 = UInt32.max, min3 = UInt32.max
-            for shingle in distinct {
+            for shingle in hashes {
                 // A multiply-add family over the (already well-mixed) shingle hash; the high 32 bits are the
                 // well-distributed ones of a product mod 2^64.
                 min0 = min(min0, UInt32(truncatingIfNeeded: (shingle &* m0 &+ a0) >> 32))

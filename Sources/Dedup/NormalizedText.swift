@@ -15,25 +15,44 @@
 
 /// Normalised words of a body, written once into one byte buffer as `words.joined(separator: " ")`, with
 /// each word's start offset: the SHA-256 input as it stands, and every shingle a contiguous byte range of it.
+/// The three-word shingles' hashes (the default shingle size) are computed while the words are written: the
+/// bytes are in registers then, and a second pass over them cost as much as writing them.
 struct NormalizedText: ~Copyable {
     /// The words joined by single spaces (`count` bytes are initialised).
     private(set) var bytes: UnsafeMutableBufferPointer<UInt8>
     private(set) var count = 0
-    /// Byte offset of each word's first byte.
-    private(set) var wordStarts: [Int] = []
+    /// Byte offset of each word's first byte (`wordCount` are initialised).
+    private var starts: UnsafeMutableBufferPointer<Int>
+    private(set) var wordCount = 0
+    /// StableHash of each three-word shingle in text order (`wordCount - 2` are initialised): exactly
+    /// BodyFingerprint.shingleHashes(_:shingleSize: 3) when the text has at least three words.
+    private var trigrams: UnsafeMutableBufferPointer<UInt64>
+    /// FNV-1a states of the shingles that end in the current word: begun two words ago, one word ago, and with
+    /// the current word (see `startWord` and `endWord`).
+    private var third = StableHash.offsetBasis, second = StableHash.offsetBasis, first = StableHash.offsetBasis
 
-    var wordCount: Int { wordStarts.count }
+    /// Byte offset of each word's first byte.
+    var wordStarts: UnsafeBufferPointer<Int> { UnsafeBufferPointer(rebasing: starts[0..<wordCount]) }
 
     /// Calls `body` with the joined words (the buffer lives as long as self, so it is lent, not returned).
     func withJoined<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(rebasing: bytes[0..<count]))
     }
 
+    /// Calls `body` with the three-word shingle hashes, or returns nil when the text has fewer than three words
+    /// (then a shingle is the whole text: BodyFingerprint.shingleHashes).
+    func withTrigramHashes<Result>(_ body: (UnsafeBufferPointer<UInt64>) throws -> Result) rethrows -> Result? {
+        guard wordCount >= 3 else { return nil }
+        return try body(UnsafeBufferPointer(rebasing: trigrams[0..<(wordCount - 2)]))
+    }
+
     init(_ paragraphs: [String]) {
-        // Normalisation mostly drops or keeps bytes; appendWords grows the buffer when a text needs more.
+        // Normalisation mostly drops or keeps bytes; appendWords grows the buffers when a text needs more.
         let estimate = paragraphs.reduce(64) { $0 + $1.utf8.count + 1 }
         bytes = .allocate(capacity: estimate)
-        wordStarts.reserveCapacity(estimate / 6)
+        // A word takes at least one byte and one separator: half the bytes bound the words of most texts.
+        starts = .allocate(capacity: estimate / 2)
+        trigrams = .allocate(capacity: estimate / 2)
         var kept = 0
         for paragraph in paragraphs {
             var text = paragraph
@@ -45,7 +64,11 @@ struct NormalizedText: ~Copyable {
         }
     }
 
-    deinit { bytes.deallocate() }
+    deinit {
+        bytes.deallocate()
+        starts.deallocate()
+        trigrams.deallocate()
+    }
 
     /// The words as Strings (BodyFingerprint.normalizedWords).
     var words: [String] {
@@ -312,39 +335,46 @@ struct NormalizedText: ~Copyable {
     // MARK: - Words
 
     /// Appends the words of one kept text: runs of letters, digits and combining marks, lowercased (the
-    /// scalar rules of BodyFingerprint.normalizedWords, which define them).
+    /// scalar rules of BodyFingerprint.normalizedWords, which define them), and hashes its shingles.
     private mutating func appendWords(_ text: UnsafeBufferPointer<UInt8>) {
         // Every input byte yields at most two output bytes (ASCII: itself plus the space before a word; a
         // two-byte scalar's lowercase takes at most three bytes, plus the space). The lowercase path still
-        // reserves for itself, in case a mapping ever grows more.
+        // reserves for itself, in case a mapping ever grows more. A word takes at least two input bytes (one
+        // and a separator) or ends the text.
         reserve(2 * text.count)
+        reserveWords((text.count + 1) / 2)
+        guard let input = text.baseAddress else { return }
         var out = bytes.baseAddress!
         var written = count
         var inWord = false
         var index = 0
         Self.asciiWordByte.withUnsafeBufferPointer { asciiWordByte in
             while index < text.count {
-                let byte = text[index]
+                let byte = input[index]
                 if byte < 0x80 {
                     let mapped = asciiWordByte[Int(byte)]
                     if mapped != 0 {
                         if !inWord {
-                            if !wordStarts.isEmpty { out[written] = 0x20; written += 1 }
-                            wordStarts.append(written)
+                            startWord(&written, out)
                             inWord = true
                         }
                         out[written] = mapped
-                        written += 1
-                    } else {
+                        written &+= 1
+                        hashWordByte(mapped)
+                    } else if inWord {
+                        endWord()
                         inWord = false
                     }
-                    index += 1
+                    index &+= 1
                     continue
                 }
                 let (value, length) = Self.decode(text, at: index)
                 let kind = Self.scalarClass(value)
                 if kind == .separator {
-                    inWord = false
+                    if inWord {
+                        endWord()
+                        inWord = false
+                    }
                     index += length
                     continue
                 }
@@ -358,19 +388,52 @@ struct NormalizedText: ~Copyable {
                         out = bytes.baseAddress!
                     }
                     if !inWord {
-                        if !wordStarts.isEmpty { out[written] = 0x20; written += 1 }
-                        wordStarts.append(written)
+                        startWord(&written, out)
                         inWord = true
                     }
                     for byte in source {
                         out[written] = byte
                         written += 1
+                        hashWordByte(byte)
                     }
                 }
                 index += length
             }
         }
+        if inWord { endWord() }
         count = written
+    }
+
+    /// A word begins at `written`: the space before it (after the first word) joins the shingles begun one and
+    /// two words ago; a new shingle begins with it.
+    @inline(__always)
+    private mutating func startWord(_ written: inout Int, _ out: UnsafeMutablePointer<UInt8>) {
+        if wordCount > 0 {
+            out[written] = 0x20
+            written &+= 1
+        }
+        starts[wordCount] = written
+        wordCount &+= 1
+        third = (third ^ 0x20) &* StableHash.prime
+        second = (second ^ 0x20) &* StableHash.prime
+        first = StableHash.offsetBasis
+    }
+
+    /// One byte of the current word, into the three shingles it belongs to.
+    @inline(__always)
+    private mutating func hashWordByte(_ byte: UInt8) {
+        let value = UInt64(byte)
+        third = (third ^ value) &* StableHash.prime
+        second = (second ^ value) &* StableHash.prime
+        first = (first ^ value) &* StableHash.prime
+    }
+
+    /// The current word ended: the shingle begun two words ago is complete (from the third word on).
+    @inline(__always)
+    private mutating func endWord() {
+        if wordCount >= 3 { trigrams[wordCount &- 3] = StableHash.finalize(third) }
+        third = second
+        second = first
     }
 
     @inline(__always)
@@ -383,6 +446,20 @@ struct NormalizedText: ~Copyable {
         _ = larger.initialize(from: bytes[0..<count])
         bytes.deallocate()
         bytes = larger
+    }
+
+    @inline(__always)
+    private mutating func reserveWords(_ extra: Int) {
+        guard wordCount + extra > starts.count else { return }
+        let capacity = max(wordCount + extra, starts.count * 2)
+        let largerStarts = UnsafeMutableBufferPointer<Int>.allocate(capacity: capacity)
+        _ = largerStarts.initialize(from: starts[0..<wordCount])
+        starts.deallocate()
+        starts = largerStarts
+        let largerTrigrams = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: capacity)
+        _ = largerTrigrams.initialize(from: trigrams[0..<max(0, wordCount - 2)])
+        trigrams.deallocate()
+        trigrams = largerTrigrams
     }
 
     /// ASCII byte -> its lowercase if it belongs to a word (letters, digits), 0 if it separates words.

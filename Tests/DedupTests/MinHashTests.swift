@@ -114,12 +114,22 @@ import Testing
         }
     }
 
-    /// The signature of a real text goes through whichever path this CPU takes; both give the reference values
-    /// (FingerprintEquivalenceTests), and the scalar one must agree with what init(shingles:) stored.
-    @Test func initUsesTheSameMinima() {
+    /// The signature goes through whichever path this CPU takes; repeats change neither the minima nor the count
+    /// of distinct shingles.
+    @Test func repeatsAreIgnored() {
         let hashes = Self.hashes(count: 300, seed: 42)
-        let signature = MinHashSignature(shingles: hashes + hashes.prefix(50))
+        let repeated = hashes + hashes.prefix(50) + [hashes[7], hashes[7]]
+        let signature = repeated.withUnsafeBufferPointer { MinHashSignature(shingles: $0) }
         #expect(signature.shingleCount == 300)
         #expect(hashes.withUnsafeBufferPointer { MinHashSignature.minima($0, vectorised: false) } == signature.values)
+    }
+
+    @Test func distinctCountSeesEveryValue() {
+        let values: [UInt64] = [0, 0, 1, .max, .max, 16, 32, 48, 1 << 40, 16]
+        #expect(values.withUnsafeBufferPointer { MinHashSignature.distinctCount($0) } == 7)
+        // Colliding slots (same low bits): counted apart.
+        let colliding = (0..<UInt64(100)).map { $0 << 20 }
+        #expect(colliding.withUnsafeBufferPointer { MinHashSignature.distinctCount($0) } == 100)
+        #expect([UInt64]().withUnsafeBufferPointer { MinHashSignature.distinctCount($0) } == 0)
     }
 }
