@@ -117,6 +117,13 @@ import Testing
             "Kamis, ２０２３ 08:06 WIB", "Jumat, 2023\u{00A0}08:06 WIB", "12:30 1980",
         ]),
         ("repeated shingles", ["a b c a b c a b c a b c", "x x x x x x x x x x"]),
+        // The word and shingle buffers are sized from the bytes: the densest texts (one-byte words, one-byte
+        // separators), lowercase mappings longer than their scalar, and three-word shingles across paragraphs.
+        ("densest words", [String(repeating: "a ", count: 3000) + "z", "b.c,d;e", String(repeating: "x\u{00A0}", count: 500)]),
+        ("expanding lowercase", [String(repeating: "İ ", count: 2000), String(repeating: "İ", count: 3000), "ΣΑ İİ"]),
+        ("words across paragraphs", ["a", "b", "c"]),
+        ("two words in two paragraphs", ["Satu.", "(dua)"]),
+        ("small then large paragraph", ["x", String(repeating: "İa ", count: 5000)]),
     ]
 
     @Test func inlineCasesMatchTheReference() {
