@@ -244,18 +244,48 @@ struct NormalizedText: ~Copyable {
     }
 
     /// BodyFingerprint.firstDash on bytes: offsets of the first " -- ", " - ", " – " or " — " in the first 256.
+    /// Every dash starts with a space followed by "-" (0x2D) or the lead byte 0xE2 of "–" and "—", so eight bytes at
+    /// a time without either byte are skipped; candidates are checked in order of their start, as there.
     static func firstDash(_ utf8: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         let head = min(utf8.count, 256)
-        for start in 0..<head where utf8[start] == 0x20 {
-            for dash in dashes where start + dash.count <= head {
-                var matches = true
-                for offset in 1..<dash.count where utf8[start + offset] != dash[offset] { matches = false; break }
-                if matches { return start..<(start + dash.count) }
+        guard head >= 3, let bytes = utf8.baseAddress else { return nil }
+        // The byte after the space: a dash needs it and one more byte within the head, or more.
+        var position = 1
+        while position + 2 <= head {
+            if position + 8 <= head {
+                let eight = UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self)
+                if !Self.contains(eight, 0x2D) && !Self.contains(eight, 0xE2) {
+                    position += 8
+                    continue
+                }
             }
+            let start = position - 1
+            if bytes[start] == 0x20 {
+                switch bytes[position] {
+                case 0x2D:
+                    if start + 4 <= head, bytes[start + 2] == 0x2D, bytes[start + 3] == 0x20 { return start..<(start + 4) }
+                    if bytes[start + 2] == 0x20 { return start..<(start + 3) }
+                case 0xE2:
+                    if start + 5 <= head, bytes[start + 2] == 0x80, bytes[start + 3] == 0x93 || bytes[start + 3] == 0x94,
+                       bytes[start + 4] == 0x20 {
+                        return start..<(start + 5)
+                    }
+                default:
+                    break
+                }
+            }
+            position += 1
         }
         return nil
     }
-    static let dashes: [[UInt8]] = [Array(" -- ".utf8), Array(" - ".utf8), Array(" – ".utf8), Array(" — ".utf8)]
+
+    /// True when one of the eight bytes of `word` equals `byte` (the exact "has a zero byte" test on word ^ byte).
+    @inline(__always)
+    static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let difference = word ^ (ones &* UInt64(byte))
+        return (difference &- ones) & ~difference & (ones << 7) != 0
+    }
 
     /// Where BodyFingerprint.stripDateline's result starts (0: unchanged), when the text before the dash is
     /// ASCII without CR (so Characters are bytes); nil otherwise.

@@ -239,6 +239,31 @@ import Testing
         #expect(decided.allSatisfy { $0 > paragraphs.count / 2 }, "decided on bytes: \(decided) of \(paragraphs.count)")
     }
 
+    /// The byte search for the dateline dash finds what the String version finds: the same first dash at the same
+    /// offsets, including dashes cut by the 256-byte head, dash bytes without their spaces, and runs of eight.
+    @Test func firstDashAgreesWithTheStringSearch() {
+        let dashes = [" - ", " -- ", " – ", " — ", "-", "--", " -", "- ", "–", " —", "\u{2013}", " \u{2012} ", " ―  "]
+        var paragraphs = (Self.inline + Self.generated(count: 300) + Self.targeted(count: 600)).flatMap(\.paragraphs)
+        for dash in dashes {
+            for offset in [0, 1, 7, 8, 9, 60, 248, 250, 251, 252, 253, 254, 255, 256] {
+                paragraphs.append(String(repeating: "a", count: offset) + dash + "sisa teks")
+                paragraphs.append(String(repeating: "é", count: offset / 2) + dash)
+                paragraphs.append(String(repeating: "x-", count: offset / 2) + dash + "y")
+            }
+        }
+        var differing: [String] = []
+        for paragraph in paragraphs {
+            let expected = BodyFingerprint.firstDash(in: paragraph).map {
+                paragraph.utf8.distance(from: paragraph.utf8.startIndex, to: $0.lowerBound)
+                    ..< paragraph.utf8.distance(from: paragraph.utf8.startIndex, to: $0.upperBound)
+            }
+            var text = paragraph
+            let found = text.withUTF8 { NormalizedText.firstDash($0) }
+            if found != expected { differing.append(paragraph.debugDescription) }
+        }
+        #expect(differing.isEmpty, "\(differing.count) differ, e.g. \(differing.prefix(3))")
+    }
+
     // MARK: - Real texts
 
     /// The dedup evaluation set: real Indonesian articles and their republishing variants.
