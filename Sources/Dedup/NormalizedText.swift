@@ -412,23 +412,32 @@ struct NormalizedText: ~Copyable {
                     index += length
                     continue
                 }
-                var mapping = kind == .lowercase ? Unicode.Scalar(value)!.properties.lowercaseMapping : ""
-                mapping.withUTF8 { mapped in
-                    let source = kind == .keep ? UnsafeBufferPointer(rebasing: text[index..<(index + length)]) : mapped
-                    guard !source.isEmpty else { return }
-                    if written + source.count + 1 > bytes.count {
+                // The scalar's bytes as they are, or its lowercase mapping's; no closure here, so that the loop's
+                // state stays in registers.
+                let mapping = kind == .lowercase ? Unicode.Scalar(value)!.properties.lowercaseMapping : ""
+                let sourceCount = kind == .keep ? length : mapping.utf8.count
+                if sourceCount > 0 {
+                    if written + sourceCount + 1 > bytes.count {
                         count = written
-                        grow(written + source.count + 1 + 2 * (text.count - index))
+                        grow(written + sourceCount + 1 + 2 * (text.count - index))
                         out = bytes.baseAddress!
                     }
                     if !inWord {
                         words.start(&written, out)
                         inWord = true
                     }
-                    for byte in source {
-                        out[written] = byte
-                        written += 1
-                        words.hash(byte)
+                    if kind == .keep {
+                        for byte in UnsafeBufferPointer(rebasing: text[index..<(index + length)]) {
+                            out[written] = byte
+                            written &+= 1
+                            words.hash(byte)
+                        }
+                    } else {
+                        for byte in mapping.utf8 {
+                            out[written] = byte
+                            written &+= 1
+                            words.hash(byte)
+                        }
                     }
                 }
                 index += length
