@@ -30,6 +30,8 @@ struct NormalizedText: ~Copyable {
     /// FNV-1a states of the shingles that end in the current word, carried from one paragraph to the next (see
     /// Words).
     private var third = StableHash.offsetBasis, second = StableHash.offsetBasis, first = StableHash.offsetBasis
+    /// Classes of the scalars outside `tabled` met so far (see scalarClass), allocated at the first one.
+    private var classCache: UnsafeMutablePointer<UInt32>?
 
     /// Byte offset of each word's first byte.
     var wordStarts: UnsafeBufferPointer<Int> { UnsafeBufferPointer(rebasing: starts[0..<wordCount]) }
@@ -68,6 +70,7 @@ struct NormalizedText: ~Copyable {
         bytes.deallocate()
         starts.deallocate()
         trigrams.deallocate()
+        classCache?.deallocate()
     }
 
     /// The words as Strings (BodyFingerprint.normalizedWords).
@@ -166,38 +169,56 @@ struct NormalizedText: ~Copyable {
 
     static let zoneWords: [[UInt8]] = ["wib", "wita", "wit", "utc", "gmt"].map { Array($0.utf8) }
 
-    /// BodyFingerprint.isDateLine, decided on bytes for ASCII paragraphs (words split at whitespace bytes; CR LF
-    /// is two whitespace bytes or one whitespace Character: the same words), and for any paragraph without a
-    /// ':' or a zone word, which it needs (a ':' Character is the byte, and only ASCII letters lowercase to the
-    /// zone words' letters); nil otherwise.
+    /// BodyFingerprint.isDateLine, decided on bytes for paragraphs whose non-ASCII scalars are all inert (see
+    /// `inertScalar`: each is a Character of its own and no number; a whitespace one splits words like a whitespace
+    /// byte), words split at whitespace bytes (CR LF is two whitespace bytes or one whitespace Character: the same
+    /// words); and for any paragraph without a ':' or a zone word, which it needs (a ':' Character is the byte,
+    /// and only ASCII letters lowercase to the zone words' letters); nil otherwise.
     static func isDateLine(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
         guard utf8.count <= 120 else { return false }
+        // Most paragraphs with non-ASCII scalars lack a year or a time and are decided without reading them.
+        if utf8.contains(where: { $0 >= 0x80 }), nonASCIIDateLine(utf8) == false { return false }
         var words = 0
         var hasYear = false, hasZone = false, hasTime = false
         var index = 0
         while index < utf8.count {
-            var byte = utf8[index]
-            if byte >= 0x80 { return nonASCIIDateLine(utf8) }
-            if asciiWhitespace[Int(byte)] { index += 1; continue }
+            let first = utf8[index]
+            if first >= 0x80 {
+                guard let scalar = inertScalar(utf8, at: index) else { return nil }
+                if scalar.whitespace {
+                    index += scalar.length
+                    continue
+                }
+            } else if asciiWhitespace[Int(first)] {
+                index += 1
+                continue
+            }
+            // A word, up to the next whitespace byte or whitespace scalar.
             let start = index
             var digits = 0
             var firstDigits: (UInt8, UInt8) = (0, 0)
             var colon = false
-            while true {
+            while index < utf8.count {
+                let byte = utf8[index]
+                if byte >= 0x80 {
+                    // Neither a digit nor ':' (inert scalars are no numbers, and a Character of their own).
+                    guard let scalar = inertScalar(utf8, at: index) else { return nil }
+                    if scalar.whitespace { break }
+                    index += scalar.length
+                    continue
+                }
+                if asciiWhitespace[Int(byte)] { break }
                 if asciiNumber[Int(byte)] {
                     if digits == 0 { firstDigits.0 = byte } else if digits == 1 { firstDigits.1 = byte }
                     digits += 1
                 }
                 if byte == 0x3A { colon = true }
                 index += 1
-                guard index < utf8.count else { break }
-                byte = utf8[index]
-                if byte >= 0x80 { return nonASCIIDateLine(utf8) }
-                if asciiWhitespace[Int(byte)] { break }
             }
             words += 1
             if digits == 4 && (firstDigits == (0x31, 0x39) || firstDigits == (0x32, 0x30)) { hasYear = true }
             if colon && digits >= 3 { hasTime = true }
+            // A word with a non-ASCII scalar never lowercases to a zone word (its non-ASCII bytes compare unequal).
             let length = index - start
             if length == 3 || length == 4, !hasZone {
                 hasZone = zoneWords.contains { zone in
@@ -207,6 +228,22 @@ struct NormalizedText: ~Copyable {
         }
         guard words <= 10 else { return false }
         return hasYear && (hasZone || hasTime)
+    }
+
+    /// The non-ASCII scalar at `index` when it is inert for isDateLine: a Character of its own between ASCII bytes
+    /// (it starts a Character after a space, and an ASCII letter after it starts another: no mark, no prepend such
+    /// as U+0600), so Characters next to it are what the bytes say; and no number, so digit Characters are the
+    /// ASCII digit bytes. Its byte length, and whether it is whitespace; nil otherwise. Asked only of short
+    /// paragraphs that nonASCIIDateLine left open, so the Strings built here are few.
+    static func inertScalar(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (length: Int, whitespace: Bool)? {
+        let (value, length) = decode(utf8, at: index)
+        let scalar = Unicode.Scalar(value)!
+        var text = " "
+        text.unicodeScalars.append(scalar)
+        text.append("a")
+        let character = Character(scalar)
+        guard text.count == 3, !character.isNumber else { return nil }
+        return (length, character.isWhitespace)
     }
 
     /// isDateLine for a paragraph with a non-ASCII byte: false when it lacks what a date line needs, else
@@ -403,7 +440,7 @@ struct NormalizedText: ~Copyable {
                     continue
                 }
                 let (value, length) = Self.decode(text, at: index)
-                let kind = Self.scalarClass(value)
+                let kind = scalarClass(value)
                 if kind == .separator {
                     if inWord {
                         words.end()
@@ -566,6 +603,10 @@ struct NormalizedText: ~Copyable {
         case lowercase
     }
 
+    /// The rule's definition asks whether the lowercase mapping differs from the scalar; for letters and digits
+    /// that is exactly the Changes_When_Lowercased property (checked for every scalar by
+    /// NormalisationTests.changesWhenLowercasedIsTheMappingTest), a bit look-up instead of building two Strings:
+    /// CJK, Thai or Devanagari text classifies every scalar here.
     static func classify(_ scalar: Unicode.Scalar) -> ScalarClass {
         let properties = scalar.properties
         switch properties.generalCategory {
@@ -573,7 +614,7 @@ struct NormalizedText: ~Copyable {
             return .keep
         default:
             guard properties.isAlphabetic || properties.numericType != nil else { return .separator }
-            return properties.lowercaseMapping.utf8.elementsEqual(String(scalar).utf8) ? .keep : .lowercase
+            return properties.changesWhenLowercased ? .lowercase : .keep
         }
     }
 
@@ -618,11 +659,35 @@ struct NormalizedText: ~Copyable {
         return nil
     }
 
+    /// The class of a non-ASCII scalar: from `tabled`, else from this text's cache of the scalars classified so far.
     @inline(__always)
-    static func scalarClass(_ value: UInt32) -> ScalarClass {
-        if let index = tableIndex(value) { return tabled[index].0 }
-        return classify(Unicode.Scalar(value)!)
+    private mutating func scalarClass(_ value: UInt32) -> ScalarClass {
+        if let index = Self.tableIndex(value) { return Self.tabled[index].0 }
+        return cachedClass(value)
     }
+
+    /// A cache direct-mapped by the low bits: a CJK article repeats two of three of its characters within 512
+    /// slots, and classifying one from its properties takes ~1,500 instructions. Out of line, so that the word
+    /// loop's state stays in registers.
+    @inline(never)
+    private mutating func cachedClass(_ value: UInt32) -> ScalarClass {
+        let cache: UnsafeMutablePointer<UInt32>
+        if let existing = classCache {
+            cache = existing
+        } else {
+            cache = .allocate(capacity: Self.classCacheSlots)
+            cache.initialize(repeating: 0, count: Self.classCacheSlots)
+            classCache = cache
+        }
+        // An entry is value << 2 | class; 0 is empty (cached values are at least U+0800).
+        let slot = Int(value) & (Self.classCacheSlots - 1)
+        if cache[slot] >> 2 == value { return ScalarClass(rawValue: UInt8(cache[slot] & 3))! }
+        let kind = Self.classify(Unicode.Scalar(value)!)
+        cache[slot] = value << 2 | UInt32(kind.rawValue)
+        return kind
+    }
+
+    static let classCacheSlots = 512
 
     /// ScalarInfo of the non-ASCII scalar starting at `index`.
     static func scalarInfo(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> ScalarInfo {

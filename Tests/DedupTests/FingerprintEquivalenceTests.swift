@@ -124,6 +124,15 @@ import Testing
         ("words across paragraphs", ["a", "b", "c"]),
         ("two words in two paragraphs", ["Satu.", "(dua)"]),
         ("small then large paragraph", ["x", String(repeating: "İa ", count: 5000)]),
+        // Short lines with non-ASCII scalars that isDateLine decides on bytes (inert ones) or leaves to the String
+        // version (marks, prepends, non-ASCII digits and spaces next to the digits and the ':').
+        ("date lines with non-ASCII", [
+            "2020-08-01 18:00:00+00 │ 200 │ 4084", "TNW中文站2016年10月14日07:17", "2016年10月14日 07:17", "２０１６年 07:17",
+            "Sabtu,\u{3000}30 Juli 2022 – 08:06 WIB", "30 Juli 2022\u{00A0}08:06", "Senin 2023 10:00 WİB", "📅 2024 12:30 🕐",
+            "2024 1\u{0301}2:30", "2024\u{0301} 12:30 WIB", "2024 12:3\u{0600}0", "\u{0600}2024 12:30", "2024 ١٢:٣٠ wib",
+            "2024 12:30\u{200D}", "🇮🇩 2019 utc", "2019 🇮🇩\u{1F3FB} 08:06", "Jum’at, 5 Januari 2024 - 10:15 WIB", "“2023” 10:45 —",
+            "1999 utc\u{2028}x", "2020 gmt\u{0085}", "ǅ 2021 10:10", "2021 KL 10:10", "2022 wib\u{00AD}", "2000 ९:१२",
+        ]),
     ]
 
     @Test func inlineCasesMatchTheReference() {
@@ -237,6 +246,22 @@ import Testing
         #expect(differing.isEmpty, "\(differing.count) differ, e.g. \(differing.prefix(3))")
         // Most paragraphs are decided on bytes (else the fast paths would be dead code the test cannot see).
         #expect(decided.allSatisfy { $0 > paragraphs.count / 2 }, "decided on bytes: \(decided) of \(paragraphs.count)")
+    }
+
+    /// Short lines whose non-ASCII scalars are inert (box drawing, CJK, ideographic space, emoji) are decided on
+    /// bytes, as the String version decides them; a mark on a digit or a prepend next to one is left to it.
+    @Test func inertNonASCIIDateLinesAreDecidedOnBytes() {
+        let decided = ["2020-08-01 18:00:00+00 │ 200 │ 4084", "TNW中文站2016年10月14日07:17", "Sabtu,\u{3000}30 Juli 2022 08:06 WIB",
+                       "📅 2024 12:30", "2024 12:30 WİB 中文 │ x"]
+        for line in decided {
+            var text = line
+            let fast = text.withUTF8 { NormalizedText.isDateLine($0) }
+            #expect(fast == BodyFingerprint.isDateLine(line), "\(line.debugDescription)")
+        }
+        for line in ["2024 1\u{0301}2:30", "\u{0600}2024 12:30", "2024 ١٢:٣٠"] {
+            var text = line
+            #expect(text.withUTF8 { NormalizedText.isDateLine($0) } == nil, "\(line.debugDescription)")
+        }
     }
 
     /// The byte search for the dateline dash finds what the String version finds: the same first dash at the same

@@ -91,6 +91,32 @@ import Testing
         #expect(BodyFingerprint.stripDeskInitials("Kata Presiden (RI)") == "Kata Presiden (RI)")
         #expect(!BodyFingerprint.isBoilerplate("Oleh karena itu, pemerintah menunda kebijakan."))
     }
+
+    /// NormalizedText.classify decides "the lowercase mapping differs" by the Changes_When_Lowercased bit: for
+    /// every letter and digit of this standard library's Unicode data it must be the mapping test itself.
+    @Test func changesWhenLowercasedIsTheMappingTest() {
+        var differing: [String] = []
+        var lettersAndDigits = 0
+        for value in UInt32(0x80)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let properties = scalar.properties
+            let expected: NormalizedText.ScalarClass
+            switch properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                expected = .keep
+            default:
+                if properties.isAlphabetic || properties.numericType != nil {
+                    lettersAndDigits += 1
+                    expected = properties.lowercaseMapping.unicodeScalars.elementsEqual([scalar]) ? .keep : .lowercase
+                } else {
+                    expected = .separator
+                }
+            }
+            if NormalizedText.classify(scalar) != expected { differing.append(String(value, radix: 16)) }
+        }
+        #expect(lettersAndDigits > 100_000)
+        #expect(differing.isEmpty, "\(differing.count) scalars differ, e.g. U+\(differing.prefix(5))")
+    }
 }
 
 @Suite struct MinHashKernelTests {
