@@ -16,7 +16,8 @@ public struct LibCryptoError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// A SHA-256 digest (FIPS 180-4): 32 bytes.
 public struct SHA256Digest: Sendable, Hashable {
-    /// The digest bytes in order (big-endian words, as FIPS 180-4 writes them).
+    /// The 32 digest bytes as four 64-bit words, each word its 8 bytes read big-endian: `bytes.0 >> 56` is the
+    /// first byte. (A tuple, not an array: no allocation per digest.)
     public let bytes: (UInt64, UInt64, UInt64, UInt64)
 
     /// Byte `index` (0..<32) of the digest.
