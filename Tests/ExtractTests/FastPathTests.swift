@@ -50,6 +50,31 @@ import Testing
         #expect(characterCount(text) == text.count)
     }
 
+    /// The title-vs-heading similarity on byte tokens equals the Character-level split's, or the texts are
+    /// left to that split (nil tokens).
+    @Test func textSimilarityAgreesWithTheCharacterSplit() {
+        let texts = ["Harga BBM Naik Mulai Besok, Ini Daftarnya", "harga bbm naik mulai besok", "Harga BBM",
+                     "BERITA TERKINI: Harga BBM naik 10% mulai besok!", "Café déjà vu à Paris", "CAFÉ DÉJÀ VU",
+                     "“Kata dia,” — Presiden Jokowi", "kata dia presiden jokowi", "数据显示 市场 增长", "数据显示",
+                     "snake_case and digits 2026 ²", "İstanbul İzmir", "e\u{301}tude", "Ελληνικά λέξεις",
+                     "tab\tand\r\nnewline", "", "   ", "— – …", "ÀÉÎÕÜ àéîõü Ÿ ÿ", "Straße STRASSE", "ǅ ǆ Ǆ",
+                     "a_b a b _", "ｆｕｌｌ width", "emoji 👍 ok", "zwj a\u{200D}b", "\u{2126}hm", "dots…and—dashes"]
+        var compared = 0
+        for a in texts {
+            for b in texts {
+                let slow = Scorer.textSimilaritySlow(a, b)
+                guard let tokensA = SimilarityTokens(a), let tokensB = SimilarityTokens(b) else { continue }
+                let fast = Scorer.textSimilarity(tokensA, tokensB)
+                #expect(fast == slow || (fast.isNaN && slow.isNaN), "\(a) | \(b)")
+                compared += 1
+            }
+        }
+        #expect(compared >= 400)
+        #expect(SimilarityTokens("e\u{301}tude") == nil)
+        #expect(SimilarityTokens("İstanbul") == nil)
+        #expect(SimilarityTokens("Ελληνικά") == nil)
+    }
+
     /// Readability's class/id rules written the plain way (substring tests on the lowercased values).
     static func referenceHints(className: String, id: String) -> UInt32 {
         let lowClass = className.lowercased(), lowID = id.lowercased()
