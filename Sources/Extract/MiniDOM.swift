@@ -31,6 +31,9 @@ enum Tag: UInt8 {
         return table
     }()
 
+    /// Each case's name as `"\(tag)"` spells it, by raw value (made once).
+    static let names: [String] = (0 ... 255).map { raw in Tag(rawValue: UInt8(raw)).map { "\($0)" } ?? "" }
+
     var isHeading: Bool { rawValue >= Tag.h1.rawValue && rawValue <= Tag.h6.rawValue }
 
     /// Readability's PHRASING_ELEMS (a, del, ins are phrasing only when all their children are).
@@ -929,7 +932,12 @@ final class MiniDOM {
                 let info = texts[Int(node.payload)]
                 out.append(contentsOf: textBytes[Int(info.start) ..< Int(info.start + info.byteCount)])
                 if out.count >= limit {
-                    let line = out.withUnsafeBufferPointer { spoolLine(bytes: $0) }
+                    // Only the first `limit` bytes (to the end of the character cut) are normalised: a text node can
+                    // hold a whole paragraph, and normalising all of it cost 5,000 instructions per call. The cut
+                    // is a prefix of the raw text like the node boundary was, with as large a margin.
+                    var cut = limit
+                    while cut < out.count && out[cut] & 0xC0 == 0x80 { cut += 1 }
+                    let line = out.withUnsafeBufferPointer { spoolLine(bytes: UnsafeBufferPointer(rebasing: $0[..<cut])) }
                     if line.utf8.count >= enough { return line }
                     limit = 2 * out.count
                 }
