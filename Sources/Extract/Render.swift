@@ -68,6 +68,16 @@ func spoolLine(bytes input: UnsafeBufferPointer<UInt8>) -> String {
                     if pending { out[written] = 0x20; written += 1; pending = false }
                     out[written] = lead
                     written += 1
+                    index += 1
+                    // The rest of a run of printable ASCII (a word) in a tight loop: the common case.
+                    while index < count {
+                        let byte = input[index]
+                        guard byte > 0x20 && byte < 0x7F else { break }
+                        out[written] = byte
+                        written += 1
+                        index += 1
+                    }
+                    continue
                 } else if lead == 0x20 || (lead >= 0x09 && lead <= 0x0D) {
                     pending = written > 0
                 }

@@ -152,22 +152,25 @@ public struct SiteRules: Sendable, Equatable {
         // instructions per page); the same test either way.
         if host.utf8.allSatisfy({ $0 < 0x80 }) {
             let bytes = Array(host.utf8)
-            var best: SiteRule?
+            // By index: `for rule in rules` copied every rule (a dozen arrays retained and released each).
+            var bestIndex = -1
             var bestLength = -1
-            for rule in rules {
-                let domain = Array(rule.domain.utf8)
-                let matches: Bool
-                if domain.contains(where: { $0 >= 0x80 }) {
-                    matches = host == rule.domain || host.hasSuffix("." + rule.domain)
-                } else {
-                    matches = bytes.hasByteSuffix(domain)
-                        && (bytes.count == domain.count || bytes[bytes.count - domain.count - 1] == 0x2E)
+            for index in rules.indices {
+                var domain = rules[index].domain
+                let matches: Bool = domain.withUTF8 { domain in
+                    guard !domain.contains(where: { $0 >= 0x80 }) else {
+                        return host == rules[index].domain || host.hasSuffix("." + rules[index].domain)
+                    }
+                    guard domain.count <= bytes.count else { return false }
+                    let offset = bytes.count - domain.count
+                    for position in 0 ..< domain.count where bytes[offset + position] != domain[position] { return false }
+                    return offset == 0 || bytes[offset - 1] == 0x2E
                 }
                 guard matches else { continue }
-                let length = rule.domain.count
-                if best == nil || length > bestLength { best = rule; bestLength = length }
+                let length = rules[index].domain.count
+                if bestIndex < 0 || length > bestLength { bestIndex = index; bestLength = length }
             }
-            return best
+            return bestIndex < 0 ? nil : rules[bestIndex]
         }
         var best: SiteRule?
         for rule in rules where host == rule.domain || host.hasSuffix("." + rule.domain) {
