@@ -75,6 +75,42 @@ import Testing
         #expect(SimilarityTokens("Ελληνικά") == nil)
     }
 
+    /// The text measure (eight ASCII bytes a step where it can) against the plain byte-by-byte count.
+    @Test func textMeasureAgreesWithTheByteLoop() {
+        func reference(_ content: [UInt8]) -> (Int32, Int32, Bool) {
+            var length: Int32 = 0, commas: Int32 = 0, inSpace = false, sawText = false
+            var previous: UInt8 = 0, previous2: UInt8 = 0
+            for byte in content {
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                    if !inSpace { length += 1; inSpace = true }
+                } else if byte & 0xC0 != 0x80 {
+                    length += 1; inSpace = false; sawText = true
+                    if byte == 0x2C { commas += 1 }
+                } else {
+                    if byte == 0x8C && ((previous == 0xBC && previous2 == 0xEF) || previous == 0xD8) { commas += 1 }
+                    if byte == 0xA0 && previous == 0xC2 { length -= 1; if !inSpace { length += 1; inSpace = true } }
+                }
+                previous2 = previous; previous = byte
+            }
+            return (length, commas, !sawText)
+        }
+        let pieces = ["a", "kata", " ", "  ", ",", ", ", "\n", "\t", "\r\n", "\u{0C}", "\u{1}", "\u{A0}", "é", "，", "،",
+                      "数据", "x,y", "        ", "panjang sekali", "\u{7F}", "!"]
+        var generator = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        for _ in 0 ..< 3_000 {
+            var text = ""
+            for _ in 0 ..< Int.random(in: 0 ... 24, using: &generator) { text += pieces.randomElement(using: &generator)! }
+            let bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBufferPointer { MiniDOM.measure($0) }
+            let expected = reference(bytes)
+            if fast.length != expected.0 || fast.commas != expected.1 || fast.isWhitespace != expected.2 {
+                mismatches.append(text.debugDescription)
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     /// Readability's class/id rules written the plain way (substring tests on the lowercased values).
     static func referenceHints(className: String, id: String) -> UInt32 {
         let lowClass = className.lowercased(), lowID = id.lowercased()
