@@ -561,8 +561,35 @@ final class MiniDOM {
         return table
     }()
 
+    /// `tagCodes` as an open-addressing table probed by a multiplicative hash of the packed name: the
+    /// Dictionary's SipHash cost about 150 instructions per element of the page.
+    private static let tagTable: (keys: [UInt64], codes: [UInt8]) = {
+        var keys = [UInt64](repeating: 0, count: tagTableSize), codes = [UInt8](repeating: 0, count: tagTableSize)
+        for (key, code) in tagCodes {
+            var slot = tagSlot(key)
+            while keys[slot] != 0 { slot = (slot + 1) & (tagTableSize - 1) }
+            keys[slot] = key
+            codes[slot] = code
+        }
+        return (keys, codes)
+    }()
+    private static let tagTableSize = 1024
+
+    @inline(__always)
+    private static func tagSlot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 54) }
+
     static func tagCode(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        guard let code = tagCodes[packedName(bytes)] else { return Tag.other.rawValue }
+        let key = packedName(bytes)
+        // A packed key is never 0 for a non-empty name (its length byte); 0 marks an empty slot.
+        guard !bytes.isEmpty else { return Tag.other.rawValue }
+        let table = tagTable
+        var slot = tagSlot(key)
+        var found: UInt8?
+        while table.keys[slot] != 0 {
+            if table.keys[slot] == key { found = table.codes[slot]; break }
+            slot = (slot + 1) & (tagTableSize - 1)
+        }
+        guard let code = found else { return Tag.other.rawValue }
         // Names longer than the packed prefix are checked in full.
         if bytes.count > 7 {
             let name = String(decoding: bytes, as: UTF8.self)

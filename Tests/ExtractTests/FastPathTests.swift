@@ -111,6 +111,15 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
+    @Test(arguments: [
+        "Baca juga: judul lain", "  » Baca Juga » berita", "Baca:", "baca: ", "\u{A0}Berita terkait\u{A0}", "– Read more –",
+        "• Lihat juga •", "\u{2039}Simak juga\u{203A}", "Rekomendasi", "Bukan baca juga", "", "   ", ":|-", "BACA:",
+        "Related", "related-posts", "Read more about the story that goes on", "baca\u{301}: x", "«Baca juga»",
+    ])
+    func recirculationHeadAgrees(_ text: String) {
+        #expect(Scorer.startsWithRecirculationHead(text) == Scorer.startsWithRecirculationHeadReference(text))
+    }
+
     /// Readability's class/id rules written the plain way (substring tests on the lowercased values).
     static func referenceHints(className: String, id: String) -> UInt32 {
         let lowClass = className.lowercased(), lowID = id.lowercased()
