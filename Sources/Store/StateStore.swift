@@ -319,9 +319,10 @@ public final class StateStore: Sendable {
         """
     }
 
-    /// - Parameter stampCheckTime: sets the article's updated_at to now. The screening passes false: its own
-    ///   UPDATE of the row, in the same transaction, already set it to the screening time, and a check time
-    ///   earlier than now only makes the claim-time guard compare with more articles.
+    /// - Parameter stampCheckTime: sets the article's updated_at to now. The screening needs it only when its
+    ///   own time is in the future (a caller's clock): its UPDATE of the row, in the same transaction, already
+    ///   set updated_at to the screening time, and a check time earlier than now only makes the claim-time guard
+    ///   compare with more articles.
     static func recordNear(key: Int64, signature: MinHashSignature, policy: NearDuplicatePolicy,
                            stampCheckTime: Bool = true, in db: Database) throws {
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)").execute(arguments: [key, Data(signature.compact), signature.shingleCount])
