@@ -442,10 +442,17 @@ public struct Extractor: Sendable {
 
     /// `lastSeparator` on bytes: the start and length of the separator starting last.
     static func lastSeparatorBytes(_ bytes: [UInt8]) -> (Int, Int)? {
+        bytes.withUnsafeBufferPointer { lastSeparator(in: $0, separatorBytes) }
+    }
+
+    static let separatorBytes = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "].map { Array($0.utf8) }
+
+    /// The start and length of the separator (each begins with a space) that starts last in `bytes`.
+    private static func lastSeparator(in bytes: UnsafeBufferPointer<UInt8>, _ separators: [[UInt8]]) -> (start: Int, length: Int)? {
         var index = bytes.count - 3
         while index >= 0 {
             if bytes[index] == 0x20 {
-                for separator in separatorBytes where index + separator.count <= bytes.count {
+                for separator in separators where index + separator.count <= bytes.count {
                     var matched = true
                     for offset in 1 ..< separator.count where bytes[index + offset] != separator[offset] {
                         matched = false
@@ -459,29 +466,11 @@ public struct Extractor: Sendable {
         return nil
     }
 
-    static let separatorBytes = [" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · "].map { Array($0.utf8) }
-
     /// The last occurrence of any separator (the one starting last), found on the UTF-8 bytes (Foundation's
     /// backwards `range(of:)` per separator cost more than the rest of the title choice).
     static func lastSeparator(in text: String, _ separators: [[UInt8]]) -> Range<String.Index>? {
         var text = text
-        let found: (start: Int, length: Int)? = text.withUTF8 { bytes in
-            var index = bytes.count - 3
-            while index >= 0 {
-                if bytes[index] == 0x20 {
-                    for separator in separators where index + separator.count <= bytes.count {
-                        var matched = true
-                        for offset in 1 ..< separator.count where bytes[index + offset] != separator[offset] {
-                            matched = false
-                            break
-                        }
-                        if matched { return (index, separator.count) }
-                    }
-                }
-                index -= 1
-            }
-            return nil
-        }
+        let found = text.withUTF8 { lastSeparator(in: $0, separators) }
         guard let found else { return nil }
         let utf8 = text.utf8
         let lower = utf8.index(utf8.startIndex, offsetBy: found.start)
