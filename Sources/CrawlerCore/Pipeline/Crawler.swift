@@ -629,9 +629,21 @@ public final class Crawler: Sendable {
     /// A page's rel=canonical is trusted only when it is a plausible article URL: http(s), and not the site's
     /// home page (some CMSs point every page's canonical at "/", which would merge every article into one).
     func usablePageCanonical(_ raw: String?, fetchedFrom pageURL: String) -> String? {
-        guard let raw, let canonical = try? canonicalizer.canonicalize(raw),
-              let url = URL(string: canonical), url.path.count > 1 else { return nil }
+        guard let raw, let canonical = try? canonicalizer.canonicalize(raw), Self.hasPathBelowRoot(canonical) else {
+            return nil
+        }
         return canonical
+    }
+
+    /// True when a canonical URL (always "scheme://authority/path[?query]") has a path longer than "/". Read on
+    /// bytes: Foundation's URL would also run IDNA through ICU, whose tables then stay resident (~3 MB RSS).
+    static func hasPathBelowRoot(_ canonical: String) -> Bool {
+        let bytes = canonical.utf8
+        guard let schemeColon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let authority = bytes[schemeColon...].dropFirst(3)  // "://"
+        guard let slash = authority.firstIndex(of: UInt8(ascii: "/")) else { return false }
+        let afterSlash = bytes.index(after: slash)
+        return afterSlash < bytes.endIndex && bytes[afterSlash] != UInt8(ascii: "?")
     }
 
     /// Records a failed attempt: retryable ones stay pending with a backoff (1 min, doubling, at most 6 h,
@@ -798,7 +810,7 @@ struct ArticleCommit: Sendable {
                                  fingerprint: BodyFingerprint(paragraphs: article.paragraphs))
         let canonical = pageCanonicalURL ?? record.canonicalURL
         let sidecar = SpoolSidecar(article: article, id: ArticleID(canonicalURL: canonical).hex, url: url,
-                                   canonicalURL: canonical, feed: record.feed, site: URL(string: url)?.host,
+                                   canonicalURL: canonical, feed: record.feed,
                                    fetchedAt: Date(), extractorVersion: Extractor.version)
         document = SpoolDocument(articleKey: record.key, text: article.spoolText, sidecar: sidecar)
     }
