@@ -35,7 +35,7 @@ public struct CrawlerDaemon: Service {
 
     public func run() async throws {
         let crawler: Crawler
-        do { crawler = try Crawler(config: initialConfig, logger: logger) } catch {
+        do { crawler = try Crawler(config: initialConfig, logger: logger, pacing: .daemon) } catch {
             logger.critical("Cannot start.", metadata: ["error": "\(error)"])
             throw error
         }
