@@ -38,6 +38,11 @@ enum ContentType {
     /// ("text/html", "utf-8") from "text/html; charset=\"UTF-8\"". Both lowercased; either may be nil.
     static func parse(_ header: String?) -> (mediaType: String?, charset: String?) {
         guard let header else { return (nil, nil) }
+        return parseASCII(header) ?? parseText(header)
+    }
+
+    /// `parse` on Unicode scalars: the definition, and the path for a header that is not ASCII.
+    static func parseText(_ header: String) -> (mediaType: String?, charset: String?) {
         let parts = header.split(separator: ";").map(HeaderText.trimmingWhitespace)
         let media = parts.first.map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
         var charset: String?
@@ -46,6 +51,37 @@ enum ContentType {
             guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
             let value = HeaderText.trimming(pair[1], where: { $0 == "\"" || $0 == "'" }).lowercased()
             if !value.isEmpty { charset = value }
+        }
+        return (media, charset)
+    }
+
+    /// `parse` on bytes for an ASCII header (every real one): the same pieces as the String path (empty pieces
+    /// between separators skipped, spaces and tabs trimmed, quotes trimmed from the value), without its
+    /// per-Character splitting, which cost ~27,000 instructions per fetched page. Nil for non-ASCII text.
+    static func parseASCII(_ header: String) -> (mediaType: String?, charset: String?)? {
+        let bytes = Array(header.utf8)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        func trimmed(_ piece: ArraySlice<UInt8>, _ isTrimmed: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+            guard let first = piece.firstIndex(where: { !isTrimmed($0) }) else { return piece[piece.endIndex...] }
+            return piece[first...piece.lastIndex(where: { !isTrimmed($0) })!]
+        }
+        func isSpaceOrTab(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        func lowercased(_ piece: ArraySlice<UInt8>) -> String {
+            String(decoding: piece.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        }
+        var media: String?, charset: String?
+        var sawMedia = false
+        for piece in bytes.split(separator: 0x3B) {  // ";", empty pieces omitted as String.split does
+            guard sawMedia else {
+                let text = trimmed(piece, isSpaceOrTab)
+                media = text.isEmpty ? nil : lowercased(text)
+                sawMedia = true
+                continue
+            }
+            let pair = piece.split(separator: 0x3D, maxSplits: 1)  // "="
+            guard pair.count == 2, lowercased(trimmed(pair[0], isSpaceOrTab)) == "charset" else { continue }
+            let value = trimmed(trimmed(pair[1], isSpaceOrTab)) { $0 == 0x22 || $0 == 0x27 }
+            if !value.isEmpty { charset = lowercased(value) }
         }
         return (media, charset)
     }

@@ -36,6 +36,19 @@ import TestSupport
         #expect(ContentType.parse(" ; charset=\"\"") == (nil, nil))
     }
 
+    @Test func contentTypeByteParserAgreesWithTheTextParserOnASCII() {
+        let headers = ["text/html", "text/html; charset=utf-8", "TEXT/HTML;CHARSET=UTF-8", ";charset=utf-8", ";;",
+                       "", " ", "text/html;", "text/html; charset=", "text/html; =utf-8", "text/html; charset==x",
+                       "text/html ; charset = 'a' ; charset=\"b\"", "\ttext/plain\t;\tcharset\t=\t\"'\"",
+                       "text/html; foo=bar; charset=windows-1252", "a/b; charset=\"UTF-8\"; q=0.9", "x;y=z;charset"]
+        for header in headers {
+            let bytes = ContentType.parseASCII(header)
+            let text = ContentType.parseText(header)
+            #expect(bytes?.mediaType == text.mediaType && bytes?.charset == text.charset, "\(header)")
+        }
+        #expect(ContentType.parseASCII("text/html; charset=\u{E9}") == nil)
+    }
+
     @Test func cacheControlMaxAge() {
         #expect(CacheControl.maxAge(["public, max-age=300"]) == 300)
         #expect(CacheControl.maxAge(["no-cache", "max-age=60"]) == 60)
