@@ -4,7 +4,8 @@
 //   CrawlerCore -> Fetch, Feeds, Extract, Dedup, Store, Spool -> CrawlerModel (plain values, dates, text)
 //   Fetch -> Curl -> CCurl (libcurl);  Feeds, Extract -> LibXML2 -> CLibXML2 (libxml2)
 //   Dedup -> LibCrypto -> CLibCrypto (OpenSSL's libcrypto, for SHA-256); Dedup -> CMinHashKernel (AVX2 loop)
-// Each C library has exactly one Swift importer (Curl, LibXML2, LibCrypto); no other target sees a C type.
+// Each C library has exactly one Swift importer (Curl, LibXML2, LibCrypto; SQLite: GRDB, and Store's
+// DirectStatement for the per-article statements); no other target sees a C type.
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -43,7 +44,8 @@ let package = Package(
         .target(name: "Feeds", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Extract", dependencies: ["LibXML2", "CrawlerModel"], swiftSettings: strictSettings),
         .target(name: "Dedup", dependencies: ["CrawlerModel", "LibCrypto", "CMinHashKernel"], swiftSettings: strictSettings),
-        .target(name: "Store", dependencies: ["CrawlerModel", "Spool", "Dedup", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Store", dependencies: ["CrawlerModel", "Spool", "Dedup", .product(name: "GRDB", package: "GRDB.swift"),
+                                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 swiftSettings: strictSettings),
         .target(name: "Spool", dependencies: ["CrawlerModel"], swiftSettings: strictSettings),
         .target(

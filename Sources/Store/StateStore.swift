@@ -127,17 +127,34 @@ public final class StateStore: Sendable {
     }
 
     private static func enqueue(_ article: NewArticle, at now: Date, in db: Database) throws -> EnqueueResult {
+        let time = now.timeIntervalSince1970
         if let guid = article.guid {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_guids (feed, guid, first_seen_at) VALUES (?, ?, ?)").execute(arguments: [article.feed, guid, now.timeIntervalSince1970])
+            let seen = try DirectStatement(db, sql: "INSERT OR IGNORE INTO seen_guids (feed, guid, first_seen_at) VALUES (?1, ?2, ?3)")
+            seen.bind(article.feed, at: 1)
+            seen.bind(guid, at: 2)
+            seen.bind(time, at: 3)
+            try seen.execute()
         }
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, state FROM articles WHERE canonical_url = ?"), arguments: [article.canonicalURL]) {
-            return .alreadyKnown(key: row["id"], state: ArticleState(rawValue: row["state"]) ?? .pending)
+        let known = try DirectStatement(db, sql: "SELECT id, state FROM articles WHERE canonical_url = ?1")
+        known.bind(article.canonicalURL, at: 1)
+        if try known.step() {
+            let key = known.int64(0), state = known.string(1)
+            known.reset()
+            return .alreadyKnown(key: key, state: state.flatMap(ArticleState.init(rawValue:)) ?? .pending)
         }
-        try db.cachedStatement(sql: """
+        known.reset()
+        let insert = try DirectStatement(db, sql: """
             INSERT INTO articles (article_id, canonical_url, feed, guid, url, title, state, first_seen_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-            """).execute(arguments: [article.articleID, article.canonicalURL, article.feed, article.guid, article.url,
-                             article.title, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)
+            """)
+        insert.bind(article.articleID, at: 1)
+        insert.bind(article.canonicalURL, at: 2)
+        insert.bind(article.feed, at: 3)
+        insert.bind(article.guid, at: 4)
+        insert.bind(article.url, at: 5)
+        insert.bind(article.title, at: 6)
+        insert.bind(time, at: 7)
+        try insert.execute()
         return .enqueued(key: db.lastInsertedRowID)
     }
 
@@ -199,21 +216,22 @@ public final class StateStore: Sendable {
                        in db: Database) throws -> ScreeningResult {
         let key = article.key
         let fingerprint = article.fingerprint
-        try db.cachedStatement(sql: """
+        let mark = try DirectStatement(db, sql: """
             UPDATE articles SET page_canonical_url = ?, body_hash = ?, simhash = ?, updated_at = ? WHERE id = ? AND state = 'pending'
-            """).execute(arguments: [article.pageCanonicalURL, fingerprint.exact, Int64(bitPattern: fingerprint.simHash),
-                             now.timeIntervalSince1970, key])
+            """)
+        mark.bind(article.pageCanonicalURL, at: 1)
+        mark.bind(fingerprint.exact, at: 2)
+        mark.bind(Int64(bitPattern: fingerprint.simHash), at: 3)
+        mark.bind(now.timeIntervalSince1970, at: 4)
+        mark.bind(key, at: 5)
+        try mark.execute()
         guard db.changesCount == 1 else { return .notPending }
         var found: (ArticleRecord, DuplicateStage)?
         if let page = article.pageCanonicalURL, page != article.canonicalURL,
-           let original = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(ArticleRecord.columnList) FROM articles WHERE canonical_url = ? AND id != ? AND state IN ('written', 'writing')
-                UNION ALL SELECT \(ArticleRecord.columnList) FROM articles WHERE page_canonical_url = ? AND id != ? AND state IN ('written', 'writing')
-                LIMIT 1
-                """), arguments: [page, key, page, key]) {
-            found = (ArticleRecord(row: original), .pageCanonical)
-        } else if let original = try spooledArticle(bodyHash: fingerprint.exact, excluding: key, in: db) {
-            found = (original, .exact)
+           let original = try spooledArticleKey(pageCanonicalURL: page, excluding: key, in: db) {
+            found = (try record(key: original, in: db), .pageCanonical)
+        } else if let original = try spooledArticleKey(bodyHash: fingerprint.exact, excluding: key, in: db) {
+            found = (try record(key: original, in: db), .exact)
         } else {
             let signature = fingerprint.minHash
             guard signature.shingleCount >= policy.minimumShingles else { return .clear }
@@ -231,10 +249,35 @@ public final class StateStore: Sendable {
     }
 
     /// The oldest article in (or going into) the spool whose normalised body has this hash, other than `key`.
-    static func spooledArticle(bodyHash: String, excluding key: Int64?, in db: Database) throws -> ArticleRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(ArticleRecord.columnList) FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
-            """), arguments: [bodyHash, key ?? 0]).map(ArticleRecord.init(row:))  // keys start at 1
+    static func spooledArticleKey(bodyHash: String, excluding key: Int64, in db: Database) throws -> Int64? {
+        let query = try DirectStatement(db, sql: """
+            SELECT id FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing') ORDER BY id LIMIT 1
+            """)
+        query.bind(bodyHash, at: 1)
+        query.bind(key, at: 2)
+        return try query.firstInt64()
+    }
+
+    /// An article in (or going into) the spool, other than `key`, that is this page: queued under it, or
+    /// naming it as its own canonical URL.
+    static func spooledArticleKey(pageCanonicalURL page: String, excluding key: Int64, in db: Database) throws -> Int64? {
+        let query = try DirectStatement(db, sql: """
+            SELECT id FROM articles WHERE canonical_url = ?1 AND id != ?2 AND state IN ('written', 'writing')
+            UNION ALL SELECT id FROM articles WHERE page_canonical_url = ?1 AND id != ?2 AND state IN ('written', 'writing')
+            LIMIT 1
+            """)
+        query.bind(page, at: 1)
+        query.bind(key, at: 2)
+        return try query.firstInt64()
+    }
+
+    /// The record of an article known to exist (read in the caller's transaction).
+    static func record(key: Int64, in db: Database) throws -> ArticleRecord {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ArticleRecord.columnList) FROM articles WHERE id = ?"),
+                                         arguments: [key]) else {
+            throw StateStoreError.database("article \(key) vanished within its transaction")
+        }
+        return ArticleRecord(row: row)
     }
 
     /// Marks an article as a copy of `of` (a spool name or canonical URL), found by `stage`.
@@ -290,30 +333,38 @@ public final class StateStore: Sendable {
         // One statement: the band index probes (one index range per band), joined to the candidates'
         // signatures and states. Unrelated texts share no band, so this usually returns no row at all; the
         // work below happens only for candidates.
-        let statement = try db.cachedStatement(sql: nearLookupSQL(bands: keys.count))
-        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(keys))
+        let lookup = try DirectStatement(db, sql: nearLookupSQL(bands: keys.count))
+        for (index, bandKey) in keys.enumerated() { lookup.bind(bandKey, at: Int32(index + 1)) }
         var compact: [UInt8] = []
-        var best: (row: Row, key: Int64, similarity: Double)?
-        while let row = try rows.next() {
-            let candidate: Int64 = row[0]
+        var best: (key: Int64, similarity: Double)?
+        while try lookup.step() {
+            let candidate = lookup.int64(0)
             // The same candidate comes once per shared band; its verdict does not change.
             guard candidate != key, candidate != best?.key else { continue }
             if compact.isEmpty { compact = signature.compact }
-            // The signature and shingle count follow the record's columns.
-            let other: [UInt8] = [UInt8]((row[ArticleRecord.columnCount] as Data?) ?? Data())
-            let shingles: Int = row[ArticleRecord.columnCount + 1]
+            let other = lookup.bytes(1)
+            let shingles = lookup.int(2)
             guard policy.isDuplicate(compact, shingles: signature.shingleCount, other, shingles: shingles) else { continue }
             let similarity = policy.similarity(compact, shingles: signature.shingleCount, other, shingles: shingles)
             if best == nil || similarity > best!.similarity || (similarity == best!.similarity && candidate < best!.key) {
-                best = (row.copy(), candidate, similarity)
+                best = (candidate, similarity)
             }
         }
-        return best.map { (ArticleRecord(row: $0.row), $0.similarity) }
+        lookup.reset()
+        guard let best else { return nil }
+        return (try record(key: best.key, in: db), best.similarity)
     }
 
+    /// The lookup for `bands` band keys (made once per band count: the statement cache is keyed by the text).
     static func nearLookupSQL(bands: Int) -> String {
+        bands < nearLookupSQLs.count ? nearLookupSQLs[bands] : makeNearLookupSQL(bands: bands)
+    }
+
+    private static let nearLookupSQLs = (0 ..< 65).map(makeNearLookupSQL)
+
+    private static func makeNearLookupSQL(bands: Int) -> String {
         """
-        SELECT \(ArticleRecord.aliasedColumnList), f.signature, f.shingles
+        SELECT b.article, f.signature, f.shingles
         FROM near_bands b JOIN near_fingerprints f ON f.article = b.article JOIN articles a ON a.id = b.article
         WHERE b.key IN (\(Array(repeating: "?", count: bands).joined(separator: ","))) AND a.state IN ('written', 'writing')
         """
@@ -325,21 +376,40 @@ public final class StateStore: Sendable {
     ///   compare with more articles.
     static func recordNear(key: Int64, signature: MinHashSignature, policy: NearDuplicatePolicy,
                            stampCheckTime: Bool = true, in db: Database) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)").execute(arguments: [key, Data(signature.compact), signature.shingleCount])
+        let fingerprint = try DirectStatement(db, sql: """
+            INSERT OR REPLACE INTO near_fingerprints (article, signature, shingles) VALUES (?, ?, ?)
+            """)
+        fingerprint.bind(key, at: 1)
+        fingerprint.bind(bytes: signature.compact, at: 2)
+        fingerprint.bind(signature.shingleCount, at: 3)
+        try fingerprint.execute()
         // The race guard at claim time compares with what was claimed since this moment.
         if stampCheckTime {
-            try db.cachedStatement(sql: "UPDATE articles SET updated_at = ? WHERE id = ?").execute(arguments: [Date().timeIntervalSince1970, key])
+            let stamp = try DirectStatement(db, sql: "UPDATE articles SET updated_at = ?1 WHERE id = ?2")
+            stamp.bind(Date().timeIntervalSince1970, at: 1)
+            stamp.bind(key, at: 2)
+            try stamp.execute()
         }
-        // All bands in one statement (one execution instead of one per band: GRDB's binding costs more than
-        // SQLite's insert here).
+        // All bands in one statement: one execution instead of one per band.
         let bandKeys = signature.bandKeys(bands: policy.bands, rows: policy.rows)
         guard !bandKeys.isEmpty else { return }
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO near_bands (key, article) VALUES "
-                                                + Array(repeating: "(?, ?)", count: bandKeys.count).joined(separator: ", "))
-        var arguments: [any DatabaseValueConvertible] = []
-        arguments.reserveCapacity(2 * bandKeys.count)
-        for bandKey in bandKeys { arguments += [bandKey, key] }
-        try insert.execute(arguments: StatementArguments(arguments))
+        let insert = try DirectStatement(db, sql: bandInsertSQL(bands: bandKeys.count))
+        for (index, bandKey) in bandKeys.enumerated() {
+            insert.bind(bandKey, at: Int32(2 * index + 1))
+            insert.bind(key, at: Int32(2 * index + 2))
+        }
+        try insert.execute()
+    }
+
+    /// The band insert for `bands` band keys (made once per band count).
+    static func bandInsertSQL(bands: Int) -> String {
+        bands < bandInsertSQLs.count ? bandInsertSQLs[bands] : makeBandInsertSQL(bands: bands)
+    }
+
+    private static let bandInsertSQLs = (0 ..< 65).map(makeBandInsertSQL)
+
+    private static func makeBandInsertSQL(bands: Int) -> String {
+        "INSERT OR IGNORE INTO near_bands (key, article) VALUES " + Array(repeating: "(?, ?)", count: bands).joined(separator: ", ")
     }
 
     /// Closes the race between concurrent articles: two copies processed at once can both pass the exact and
@@ -348,18 +418,21 @@ public final class StateStore: Sendable {
     /// matches one already claimed is a duplicate. Near matches are looked for among the articles being
     /// written (`claimed`: read once per transaction, plus the transaction's own claims) and the ones written
     /// since the article's own check recorded its fingerprint; older ones were visible to that check.
-    static func duplicateAtClaim(key: Int64, own: Row, claimed: [ClaimedFingerprint], in db: Database,
+    static func duplicateAtClaim(key: Int64, own: ClaimCheck, claimed: [ClaimedFingerprint], in db: Database,
                                  policy: NearDuplicatePolicy = .default) throws -> (of: String, stage: DuplicateStage)? {
-        if let hash: String = own[ClaimCheck.bodyHash],
-           let original = try String.fetchOne(db.cachedStatement(sql: """
+        if let hash = own.bodyHash {
+            let exact = try DirectStatement(db, sql: """
                 SELECT spool_name FROM articles WHERE body_hash = ? AND id != ? AND state IN ('written', 'writing')
                     AND spool_name IS NOT NULL ORDER BY id LIMIT 1
-                """), arguments: [hash, key]) {
-            return (original, .exact)
+                """)
+            exact.bind(hash, at: 1)
+            exact.bind(key, at: 2)
+            let original = try exact.step() ? exact.string(0) : nil
+            exact.reset()
+            if let original { return (original, .exact) }
         }
-        guard let signatureData = own.dataNoCopy(atIndex: ClaimCheck.signature) else { return nil }
-        let signature = [UInt8](signatureData)
-        let shingles: Int = own[ClaimCheck.shingles]
+        guard let signature = own.signature else { return nil }
+        let shingles = own.shingles
         for other in claimed where other.key != key
             && policy.isDuplicate(signature, shingles: shingles, other.signature, shingles: other.shingles) {
             return (other.spoolName, .near)
@@ -368,18 +441,19 @@ public final class StateStore: Sendable {
         // claims each batch on one thread, batch after batch, so normally none qualifies here; any slack costs
         // a comparison with every article written in it (at 1,000 articles/s, 0.1 s of slack was a third of
         // the claim transaction).
-        let since: Double = own[ClaimCheck.updatedAt]
-        let recent = try Row.fetchCursor(db.cachedStatement(sql: """
+        let recent = try DirectStatement(db, sql: """
             SELECT a.spool_name, f.signature, f.shingles
                 FROM articles a INDEXED BY articles_by_written_at JOIN near_fingerprints f ON f.article = a.id
                 WHERE a.written_at >= ? AND a.state = 'written' AND a.id != ? ORDER BY a.id
-            """), arguments: [since, key])
+            """)
         // INDEXED BY: without ANALYZE statistics SQLite chose articles_by_state and read every written article at
         // each claim (the crawl slowed down as the spool filled).
-        while let row = try recent.next() {
-            guard let other = row.dataNoCopy(atIndex: 1),
-                  policy.isDuplicate(signature, shingles: shingles, [UInt8](other), shingles: row[2]),
-                  let name: String = row[0] else { continue }
+        recent.bind(own.checkedAt, at: 1)
+        recent.bind(key, at: 2)
+        defer { recent.reset() }
+        while try recent.step() {
+            guard !recent.isNull(1), policy.isDuplicate(signature, shingles: shingles, recent.bytes(1), shingles: recent.int(2)),
+                  let name = recent.string(0) else { continue }
             return (name, .near)
         }
         return nil
@@ -393,16 +467,28 @@ public final class StateStore: Sendable {
         let shingles: Int
     }
 
-    /// The article's state, body hash, check time and near fingerprint, for beginWriting; read by position
-    /// (`ClaimCheck`).
-    static let claimCheckSQL = """
-        SELECT a.state, a.body_hash, a.updated_at, f.signature, f.shingles
-        FROM articles a LEFT JOIN near_fingerprints f ON f.article = a.id WHERE a.id = ?
-        """
+    /// What beginWriting reads of an article before claiming it: its state, body hash, check time (the
+    /// screening's updated_at) and near fingerprint (nil when it has none).
+    struct ClaimCheck {
+        let state: String?
+        let bodyHash: String?
+        let checkedAt: Double
+        let signature: [UInt8]?
+        let shingles: Int
 
-    /// Column positions in a `claimCheckSQL` row.
-    enum ClaimCheck {
-        static let state = 0, bodyHash = 1, updatedAt = 2, signature = 3, shingles = 4
+        /// nil when the article does not exist.
+        static func read(key: Int64, in db: Database) throws -> ClaimCheck? {
+            let query = try DirectStatement(db, sql: """
+                SELECT a.state, a.body_hash, a.updated_at, f.signature, f.shingles
+                FROM articles a LEFT JOIN near_fingerprints f ON f.article = a.id WHERE a.id = ?
+                """)
+            query.bind(key, at: 1)
+            defer { query.reset() }
+            guard try query.step() else { return nil }
+            let hasSignature = !query.isNull(3)
+            return ClaimCheck(state: query.string(0), bodyHash: query.string(1), checkedAt: query.double(2),
+                              signature: hasSignature ? query.bytes(3) : nil, shingles: hasSignature ? query.int(4) : 0)
+        }
     }
 
     /// Every article being written that has a near fingerprint (normally none between two batches).
@@ -440,7 +526,9 @@ public final class StateStore: Sendable {
 
     /// The article in (or going into) the spool whose normalised body has this hash, oldest first.
     public func findByBodyHash(_ hash: String) throws(StateStoreError) -> ArticleRecord? {
-        try read { db in try Self.spooledArticle(bodyHash: hash, excluding: nil, in: db) }
+        try read { db in
+            try Self.spooledArticleKey(bodyHash: hash, excluding: 0, in: db).map { try Self.record(key: $0, in: db) }  // keys start at 1
+        }
     }
 
     // MARK: - Spool sequence and states (SpoolDelivery uses the SpoolLedger methods below)
@@ -725,8 +813,8 @@ extension StateStore: SpoolLedger {
             let firstSequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'spool_sequence'")) ?? 0
             var sequence = firstSequence
             for claim in claims where names[claim.articleKey] == nil {
-                guard let own = try Row.fetchOne(db.cachedStatement(sql: Self.claimCheckSQL), arguments: [claim.articleKey]),
-                      (own[ClaimCheck.state] as String?) == ArticleState.pending.rawValue else { continue }
+                guard let own = try ClaimCheck.read(key: claim.articleKey, in: db),
+                      own.state == ArticleState.pending.rawValue else { continue }
                 if let (original, stage) = try Self.duplicateAtClaim(key: claim.articleKey, own: own, claimed: claimed, in: db) {
                     try Self.setDuplicate(key: claim.articleKey, of: original, stage: stage, at: now, in: db)
                     continue
@@ -735,13 +823,18 @@ extension StateStore: SpoolLedger {
                     throw StateStoreError.database("invalid article id \(claim.articleID)")
                 }
                 sequence += 1
-                try db.cachedStatement(sql: """
+                let mark = try DirectStatement(db, sql: """
                     UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
-                    """).execute(arguments: [name.stem, claim.articleID, now, claim.articleKey])
+                    """)
+                mark.bind(name.stem, at: 1)
+                mark.bind(claim.articleID, at: 2)
+                mark.bind(now, at: 3)
+                mark.bind(claim.articleKey, at: 4)
+                try mark.execute()
                 names[claim.articleKey] = name
-                if let signature = own.dataNoCopy(atIndex: ClaimCheck.signature) {
-                    claimed.append(ClaimedFingerprint(key: claim.articleKey, spoolName: name.stem,
-                                                      signature: [UInt8](signature), shingles: own[ClaimCheck.shingles]))
+                if let signature = own.signature {
+                    claimed.append(ClaimedFingerprint(key: claim.articleKey, spoolName: name.stem, signature: signature,
+                                                      shingles: own.shingles))
                 }
             }
             if sequence != firstSequence {
@@ -755,9 +848,12 @@ extension StateStore: SpoolLedger {
         let now = Date().timeIntervalSince1970
         try write { db in
             for key in articleKeys {
-                try db.cachedStatement(sql: """
-                    UPDATE articles SET state = 'written', written_at = ?, updated_at = ? WHERE id = ? AND state = 'writing'
-                    """).execute(arguments: [now, now, key])
+                let mark = try DirectStatement(db, sql: """
+                    UPDATE articles SET state = 'written', written_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'writing'
+                    """)
+                mark.bind(now, at: 1)
+                mark.bind(key, at: 2)
+                try mark.execute()
             }
         }
     }
