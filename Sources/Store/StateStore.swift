@@ -74,17 +74,20 @@ public final class StateStore: Sendable {
     public func knownItems(feed: String, guids: [String], canonicalURLs: [String]) throws(StateStoreError)
         -> (guids: Set<String>, canonicalURLs: Set<String>) {
         try read { db in
-            let guidQuery = try db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ? AND guid = ?)")
-            let urlQuery = try db.cachedStatement(sql: """
-                SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?)
-                    OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?)
-                """)
             var known: (guids: Set<String>, canonicalURLs: Set<String>) = ([], [])
-            for guid in guids where try Bool.fetchOne(guidQuery, arguments: [feed, guid]) == true {
-                known.guids.insert(guid)
+            for guid in guids {
+                let query = try DirectStatement(db, sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ?1 AND guid = ?2)")
+                query.bind(feed, at: 1)
+                query.bind(guid, at: 2)
+                if try query.firstInt64() == 1 { known.guids.insert(guid) }
             }
-            for url in canonicalURLs where try Bool.fetchOne(urlQuery, arguments: [url, url]) == true {
-                known.canonicalURLs.insert(url)
+            for url in canonicalURLs {
+                let query = try DirectStatement(db, sql: """
+                    SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?1)
+                        OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?1)
+                    """)
+                query.bind(url, at: 1)
+                if try query.firstInt64() == 1 { known.canonicalURLs.insert(url) }
             }
             return known
         }
