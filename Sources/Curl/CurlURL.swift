@@ -24,26 +24,10 @@ public struct CurlURL: Sendable, Equatable {
 
     /// Parses an absolute URL. Throws `.badURL`, or `.badScheme` for a scheme libcurl does not know at all.
     public init(_ string: String) throws(CurlError) {
-        try Curl.initialize()
-        guard let handle = curl_url() else {
-            throw CurlError(kind: .outOfMemory, message: "curl_url returned NULL", call: "curl_url")
-        }
+        let handle = try Self.parse(string)
         defer { curl_url_cleanup(handle) }
-        let setCode = curl_url_set(handle, CURLUPART_URL, string, 0)
-        guard setCode == CURLUE_OK else {
-            let kind: CurlError.Kind = setCode == CURLUE_UNSUPPORTED_SCHEME ? .badScheme : .badURL
-            throw CurlError(kind: kind, code: Int(setCode.rawValue), message: Self.message(setCode),
-                            call: "curl_url_set(CURLUPART_URL)")
-        }
         func part(_ which: CURLUPart, _ name: String, flags: UInt32 = 0) throws(CurlError) -> String {
-            var value: UnsafeMutablePointer<CChar>?
-            let code = curl_url_get(handle, which, &value, flags)
-            guard code == CURLUE_OK, let value else {
-                throw CurlError(kind: .badURL, code: Int(code.rawValue), message: Self.message(code),
-                                call: "curl_url_get(\(name))")
-            }
-            defer { curl_free(value) }
-            return String(cString: value)
+            try Self.part(of: handle, which, name, flags: flags)
         }
         scheme = try part(CURLUPART_SCHEME, "CURLUPART_SCHEME").lowercased()
         var host: String
@@ -65,6 +49,42 @@ public struct CurlURL: Sendable, Equatable {
         let path = (try? part(CURLUPART_PATH, "CURLUPART_PATH")) ?? "/"
         let query = try? part(CURLUPART_QUERY, "CURLUPART_QUERY")
         pathAndQuery = (path.isEmpty ? "/" : path) + (query.map { "?" + $0 } ?? "")
+    }
+
+    /// Only the lowercased scheme, as `init` reads it: one parse and one part instead of six, for a check that
+    /// needs nothing else (the transfer's own scheme check, after the caller already vetted the URL).
+    public static func scheme(of string: String) throws(CurlError) -> String {
+        let handle = try parse(string)
+        defer { curl_url_cleanup(handle) }
+        return try part(of: handle, CURLUPART_SCHEME, "CURLUPART_SCHEME").lowercased()
+    }
+
+    /// A CURLU handle holding the parsed URL; the caller cleans it up.
+    private static func parse(_ string: String) throws(CurlError) -> OpaquePointer {
+        try Curl.initialize()
+        guard let handle = curl_url() else {
+            throw CurlError(kind: .outOfMemory, message: "curl_url returned NULL", call: "curl_url")
+        }
+        let setCode = curl_url_set(handle, CURLUPART_URL, string, 0)
+        guard setCode == CURLUE_OK else {
+            curl_url_cleanup(handle)
+            let kind: CurlError.Kind = setCode == CURLUE_UNSUPPORTED_SCHEME ? .badScheme : .badURL
+            throw CurlError(kind: kind, code: Int(setCode.rawValue), message: Self.message(setCode),
+                            call: "curl_url_set(CURLUPART_URL)")
+        }
+        return handle
+    }
+
+    private static func part(of handle: OpaquePointer, _ which: CURLUPart, _ name: String,
+                             flags: UInt32 = 0) throws(CurlError) -> String {
+        var value: UnsafeMutablePointer<CChar>?
+        let code = curl_url_get(handle, which, &value, flags)
+        guard code == CURLUE_OK, let value else {
+            throw CurlError(kind: .badURL, code: Int(code.rawValue), message: Self.message(code),
+                            call: "curl_url_get(\(name))")
+        }
+        defer { curl_free(value) }
+        return String(cString: value)
     }
 
     private static func message(_ code: CURLUcode) -> String {
