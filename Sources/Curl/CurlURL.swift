@@ -15,7 +15,11 @@ public struct CurlURL: Sendable, Equatable {
     /// Path and query as sent in the request line, e.g. "/berita/1?page=all" (for robots.txt matching).
     public let pathAndQuery: String
     /// "scheme://host:port" (IPv6 hosts in brackets): what robots.txt and politeness are keyed by.
-    public var origin: String { "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    public var origin: String {
+        // Concatenated rather than interpolated: asked for every article fetch (robots.txt cache key).
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[" + host + "]" : host
+        return scheme + "://" + bracketed + ":" + String(port)
+    }
 
     /// The schemes a crawler may fetch; everything else (file, ftp, gopher, dict, ...) is refused.
     public static let fetchableSchemes: Set<String> = ["http", "https"]

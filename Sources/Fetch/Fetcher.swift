@@ -88,9 +88,12 @@ public final class Fetcher: Fetching {
     }
 
     private func robotsVerdict(_ url: CurlURL) async -> RobotsCache.Verdict {
-        let robotsURL = url.origin + "/robots.txt"
-        let token = settings.robotsProductToken
-        return await robots.verdict(origin: url.origin) { [self] in
+        // Asked before every article fetch and almost always answered from the cache: only the origin is built
+        // here, the rest when the file has to be loaded.
+        let origin = url.origin
+        return await robots.verdict(origin: origin) { [self] in
+            let robotsURL = origin + "/robots.txt"
+            let token = settings.robotsProductToken
             let request = FetchRequest(url: robotsURL, purpose: .feed, maxBytes: 512 << 10, accept: "text/plain")
             guard let parsed = try? CurlURL(robotsURL) else { return .rules(.allowAll) }
             let outcome = await fetchChecked(request, wireURL: robotsURL, url: parsed)

@@ -67,4 +67,19 @@ import Testing
         #expect((try? CurlURL("ftp://example.com/x"))?.isFetchable == false)
         #expect((try? CurlURL("file:///etc/passwd"))?.isFetchable != true)
     }
+
+    @Test func originIsSchemeHostAndPortWithIPv6InBrackets() throws {
+        let url = try CurlURL("HTTPS://News.Example.co.id/berita/1?page=all#top")
+        #expect(url.origin == "https://news.example.co.id:443")
+        #expect(url.pathAndQuery == "/berita/1?page=all")
+        #expect(try CurlURL("http://127.0.0.1:8080/").origin == "http://127.0.0.1:8080")
+        #expect(try CurlURL("http://[::1]:8080/robots.txt").origin == "http://[::1]:8080")
+    }
+
+    @Test func schemeAloneAgreesWithTheFullParse() throws {
+        for text in ["http://example.com/", "HTTPS://example.com/a", "ftp://example.com/x"] {
+            #expect(try CurlURL.scheme(of: text) == CurlURL(text).scheme)
+        }
+        #expect(throws: CurlError.self) { try CurlURL.scheme(of: "not a url") }
+    }
 }
