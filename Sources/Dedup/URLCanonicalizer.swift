@@ -66,10 +66,20 @@ public struct URLCanonicalizer: Sendable {
     /// The rule whose domain is the host or a parent of it; the most specific one if several match.
     public func rule(forHost host: String) -> SiteURLRule? {
         var best: SiteURLRule?
-        for rule in rules where host == rule.domain || host.hasSuffix("." + rule.domain) {
-            if best == nil || rule.domain.count > best!.domain.count { best = rule }
+        for rule in rules where Self.host(host, isOrIsBelow: rule.domain) {
+            if best == nil || rule.domain.utf8.count > best!.domain.utf8.count { best = rule }
         }
         return best
+    }
+
+    /// `host` is `domain` or one of its subdomains, compared on bytes: building "." + domain for every rule
+    /// cost ~13,000 instructions per URL, and every article's URL is canonicalised twice.
+    static func host(_ host: String, isOrIsBelow domain: String) -> Bool {
+        let host = host.utf8, domain = domain.utf8
+        guard host.count >= domain.count else { return false }
+        let tail = host.index(host.endIndex, offsetBy: -domain.count)
+        guard host[tail...].elementsEqual(domain) else { return false }
+        return tail == host.startIndex || host[host.index(before: tail)] == UInt8(ascii: ".")
     }
 
     private func applyGenericRules(_ url: inout ParsedURL) {

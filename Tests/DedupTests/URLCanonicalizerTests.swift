@@ -112,5 +112,8 @@ import Dedup
         #expect(custom.rule(forHost: "a.news.example.com")?.domain == "news.example.com")
         #expect(custom.rule(forHost: "www.example.com")?.domain == "example.com")
         #expect(custom.rule(forHost: "notexample.com") == nil)
+        #expect(custom.rule(forHost: "example.com")?.domain == "example.com")
+        #expect(custom.rule(forHost: "com") == nil)
+        #expect(custom.rule(forHost: ".example.com")?.domain == "example.com")
     }
 }
