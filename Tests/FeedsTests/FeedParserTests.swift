@@ -366,6 +366,9 @@ struct HelperTests {
         ("g;x=1/../y", "http://a/b/c/y"), ("", "http://a/b/c/d;p?q"), ("https://x.y/z", "https://x.y/z"),
         ("  /padded  ", "http://a/padded"), ("tag:example.com,2026:1", "tag:example.com,2026:1"),
         ("/berita jakarta/é", "http://a/berita jakarta/é"),
+        // Dots inside names are not dot segments (the byte fast path), dot segments still go.
+        ("berita-1.html", "http://a/b/c/berita-1.html"), ("/a/.x/..y/z.", "http://a/a/.x/..y/z."),
+        ("/a/./b/../c.html", "http://a/a/c.html"), ("/a/b/..", "http://a/a/"),
     ])
     func resolve(_ reference: String, _ expected: String) {
         #expect(URLResolver.resolve(reference, against: "http://a/b/c/d;p?q") == expected)
