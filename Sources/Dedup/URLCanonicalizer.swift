@@ -48,8 +48,12 @@ public struct URLCanonicalizer: Sendable {
     /// Site rules, sorted by domain (the longest matching domain wins).
     public let rules: [SiteURLRule]
 
+    /// Each rule's domain as bytes, in `rules` order (the lookup compares these, not the rule values).
+    private let ruleDomains: [[UInt8]]
+
     public init(rules: [SiteURLRule] = SiteURLRule.defaults) {
         self.rules = rules.sorted { $0.domain < $1.domain }
+        ruleDomains = self.rules.map { Array($0.domain.utf8) }
     }
 
     /// The canonical form of an absolute http(s) URL.
@@ -65,21 +69,24 @@ public struct URLCanonicalizer: Sendable {
 
     /// The rule whose domain is the host or a parent of it; the most specific one if several match.
     public func rule(forHost host: String) -> SiteURLRule? {
-        var best: SiteURLRule?
-        for rule in rules where Self.host(host, isOrIsBelow: rule.domain) {
-            if best == nil || rule.domain.utf8.count > best!.domain.utf8.count { best = rule }
+        // On bytes, over the domains only: building "." + domain and copying each rule value per iteration
+        // cost ~13,000 instructions per URL, and every article's URL is canonicalised twice.
+        let hostBytes = Array(host.utf8)
+        return hostBytes.withUnsafeBufferPointer { host -> SiteURLRule? in
+            var best: Int?
+            for (index, domain) in ruleDomains.enumerated() where Self.host(host, isOrIsBelow: domain) {
+                if best == nil || domain.count > ruleDomains[best!].count { best = index }
+            }
+            return best.map { rules[$0] }
         }
-        return best
     }
 
-    /// `host` is `domain` or one of its subdomains, compared on bytes: building "." + domain for every rule
-    /// cost ~13,000 instructions per URL, and every article's URL is canonicalised twice.
-    static func host(_ host: String, isOrIsBelow domain: String) -> Bool {
-        let host = host.utf8, domain = domain.utf8
+    /// `host` is `domain` or one of its subdomains (ends with "." + domain).
+    static func host(_ host: UnsafeBufferPointer<UInt8>, isOrIsBelow domain: [UInt8]) -> Bool {
         guard host.count >= domain.count else { return false }
-        let tail = host.index(host.endIndex, offsetBy: -domain.count)
-        guard host[tail...].elementsEqual(domain) else { return false }
-        return tail == host.startIndex || host[host.index(before: tail)] == UInt8(ascii: ".")
+        let tail = host.count - domain.count
+        for offset in 0..<domain.count where host[tail + offset] != domain[offset] { return false }
+        return tail == 0 || host[tail - 1] == UInt8(ascii: ".")
     }
 
     private func applyGenericRules(_ url: inout ParsedURL) {
