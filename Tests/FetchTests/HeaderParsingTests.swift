@@ -130,8 +130,18 @@ import TestSupport
         ("http://bücher.example/a", "http://bücher.example/a"),
         ("http://x.example", "http://x.example"),
         ("not a url", "not a url"),
+        ("\u{A0}http://x.example/a\u{2028}", "http://x.example/a"),
+        ("\thttp://x.example/a\r", "http://x.example/a"),
     ])
     func escapesWhatBrowsersEscape(raw: String, escaped: String) {
         #expect(URLEscaping.escapeForRequest(raw) == escaped)
+    }
+
+    @Test func trimmingIsSkippedOnlyWhenFoundationWouldTrimNothing() {
+        for raw in ["http://x.example/a", "x", "", " x", "x ", "\nx", "x\u{0B}", "\u{85}x", "x\u{3000}", "é", "xé"] {
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(URLEscaping.needsTrimming(raw) || trimmed == raw, "\(raw.debugDescription)")
+        }
+        #expect(!URLEscaping.needsTrimming("http://x.example/a"))
     }
 }
