@@ -20,8 +20,10 @@ struct DirectStatement {
     /// SQLite copies bound text and blobs (SQLITE_TRANSIENT): the Swift values need not outlive the call.
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+    /// - Parameter cached: false for a one-off text (e.g. one placeholder per configured feed): GRDB's cache
+    ///   would keep its prepared form, with the last bound values, for the connection's life.
+    init(_ db: Database, sql: String, cached: Bool = true) throws {
+        statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         handle = statement.sqliteStatement
         connection = db.sqliteConnection
         // The previous execution's outcome was reported by its own step(); reset only rearms the statement.
@@ -76,7 +78,11 @@ struct DirectStatement {
 
     /// Ends this execution: a statement left mid-way (a query read for its first row) would hold its read
     /// snapshot, and with it the WAL, until its next use.
-    func reset() { sqlite3_reset(handle) }
+    func reset() {
+        sqlite3_reset(handle)
+        // Bound text and blobs are copies held by the statement: released now rather than at the next use.
+        sqlite3_clear_bindings(handle)
+    }
 
     /// The first row's column 0 as an integer, nil without a row; the statement is reset after.
     func firstInt64() throws -> Int64? {

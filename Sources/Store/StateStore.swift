@@ -172,22 +172,25 @@ public final class StateStore: Sendable {
             // INDEXED BY: without ANALYZE statistics SQLite prefers articles_by_state and sorts every pending row.
             // Read directly (see DirectStatement): decoding through GRDB's Row was ~40,000 instructions per
             // article, and a crawl reads every article here once.
+            // Plain "?" placeholders, bound in order: SQLite checks each numbered "?N" against all earlier ones,
+            // which with one per feed (100,000 feeds in bench-poll) took most of an all-304 pass.
             var sql = """
                 SELECT \(ArticleRecord.columnList) FROM articles INDEXED BY articles_pending
-                WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?1)
+                WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                 """
-            if afterKey != nil { sql += " AND id > ?2" }
+            if afterKey != nil { sql += " AND id > ?" }
             let feedNames = feeds.map { $0.sorted() } ?? []
             if feeds != nil {
                 guard !feedNames.isEmpty else { return [] }
-                sql += " AND feed IN (" + (0..<feedNames.count).map { "?\($0 + 4)" }.joined(separator: ",") + ")"
+                sql += " AND feed IN (" + Array(repeating: "?", count: feedNames.count).joined(separator: ",") + ")"
             }
-            sql += " ORDER BY id LIMIT ?3"
-            let query = try DirectStatement(db, sql: sql)
-            query.bind(now.timeIntervalSince1970, at: 1)
-            if let afterKey { query.bind(afterKey, at: 2) }
-            query.bind(max(0, limit), at: 3)
-            for (index, name) in feedNames.enumerated() { query.bind(name, at: Int32(index + 4)) }
+            sql += " ORDER BY id LIMIT ?"
+            let query = try DirectStatement(db, sql: sql, cached: feedNames.count <= 64)
+            var position: Int32 = 1
+            query.bind(now.timeIntervalSince1970, at: position)
+            if let afterKey { position += 1; query.bind(afterKey, at: position) }
+            for name in feedNames { position += 1; query.bind(name, at: position) }
+            query.bind(max(0, limit), at: position + 1)
             var records: [ArticleRecord] = []
             while try query.step() { records.append(ArticleRecord(query)) }
             query.reset()
