@@ -171,9 +171,9 @@ public final class StateStore: Sendable {
         try read { db in
             // INDEXED BY: without ANALYZE statistics SQLite prefers articles_by_state and sorts every pending row.
             // Read directly (see DirectStatement): decoding through GRDB's Row was ~40,000 instructions per
-            // article, and a crawl reads every article here once.
-            // Plain "?" placeholders, bound in order: SQLite checks each numbered "?N" against all earlier ones,
-            // which with one per feed (100,000 feeds in bench-poll) took most of an all-304 pass.
+            // article, and a crawl reads every article here once. Plain "?" placeholders, bound in order: SQLite
+            // checks each numbered "?N" against all earlier ones, which with one per feed (100,000 feeds in
+            // bench-poll) took most of an all-304 pass.
             var sql = """
                 SELECT \(ArticleRecord.columnList) FROM articles INDEXED BY articles_pending
                 WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
@@ -893,20 +893,12 @@ extension StateStore: SpoolLedger {
 // MARK: - Row decoding
 
 extension ArticleRecord {
-    /// The columns `init(row:)` reads, in its order: statements select these (prefixed with a table alias where
-    /// joined) and decoding goes by position. GRDB's by-name lookup compares each name with every column of the
-    /// row: it was 100 K instructions per pending article read.
-    static let columnList = columns()
-    /// The same for `articles a`.
-    static let aliasedColumnList = columns("a")
-    private static func columns(_ alias: String = "") -> String {
-        ["id", "article_id", "canonical_url", "page_canonical_url", "feed", "guid", "url", "title", "state",
-         "spool_name", "duplicate_of", "duplicate_stage", "body_hash", "simhash", "attempts", "last_error",
-         "next_attempt_at", "first_seen_at", "written_at"].map { alias.isEmpty ? $0 : alias + "." + $0 }
-            .joined(separator: ", ")
-    }
-    /// How many leading columns of a row are the record's (statements may select more after them).
-    static let columnCount = 19
+    /// The columns `init(row:)` and `init(_: DirectStatement)` read, in their order: statements select these
+    /// and decoding goes by position. GRDB's by-name lookup compares each name with every column of the row: it
+    /// was 100 K instructions per pending article read.
+    static let columnList = ["id", "article_id", "canonical_url", "page_canonical_url", "feed", "guid", "url", "title",
+                             "state", "spool_name", "duplicate_of", "duplicate_stage", "body_hash", "simhash", "attempts",
+                             "last_error", "next_attempt_at", "first_seen_at", "written_at"].joined(separator: ", ")
 
     init(row: Row) {
         let simhash: Int64? = row[13]
