@@ -5,6 +5,7 @@
 // A hand-written parser instead of Foundation's URLComponents: its behaviour here must be identical on every
 // machine and release (ids are derived from the output), total on hostile input (no crash, no unbounded work)
 // and small enough to fuzz. Output is always ASCII.
+import CrawlerModel
 
 /// Why a URL has no canonical form. `reason` is a stable token for logs.
 public enum CanonicalURLError: Error, Equatable, Sendable {
@@ -74,20 +75,13 @@ public struct URLCanonicalizer: Sendable {
         let hostBytes = Array(host.utf8)
         return hostBytes.withUnsafeBufferPointer { host -> SiteURLRule? in
             var best: Int?
-            for (index, domain) in ruleDomains.enumerated() where Self.host(host, isOrIsBelow: domain) {
+            for (index, domain) in ruleDomains.enumerated() where HostName.isDomainOrSubdomain(host, of: domain) {
                 if best == nil || domain.count > ruleDomains[best!].count { best = index }
             }
             return best.map { rules[$0] }
         }
     }
 
-    /// `host` is `domain` or one of its subdomains (ends with "." + domain).
-    static func host(_ host: UnsafeBufferPointer<UInt8>, isOrIsBelow domain: [UInt8]) -> Bool {
-        guard host.count >= domain.count else { return false }
-        let tail = host.count - domain.count
-        for offset in 0..<domain.count where host[tail + offset] != domain[offset] { return false }
-        return tail == 0 || host[tail - 1] == UInt8(ascii: ".")
-    }
 
     private func applyGenericRules(_ url: inout ParsedURL) {
         // Mobile and AMP hosts: m.detik.com -> www.detik.com; m.jabar.example.co.id -> jabar.example.co.id.

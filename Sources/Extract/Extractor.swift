@@ -354,9 +354,7 @@ public struct Extractor: Sendable {
         }
         let bytes = Array(host.utf8)
         if bytes.hasByteSuffix(Self.dotID) { return true }
-        return indonesianDomainBytes.contains { domain in
-            bytes.hasByteSuffix(domain) && (bytes.count == domain.count || bytes[bytes.count - domain.count - 1] == 0x2E)
-        }
+        return indonesianDomainBytes.contains { HostName.isDomainOrSubdomain(bytes, of: $0) }
     }
 
     static let dotID = Array(".id".utf8)

@@ -11,6 +11,7 @@
 //
 // The CSS subset: tag, .class, #id, [attr], [attr=v], [attr^=v], [attr*=v], [attr$=v], descendant (space) and
 // child (>) combinators, and comma alternatives. A selector starting with "/" or "(" is XPath as is.
+import CrawlerModel
 public import Foundation
 
 public struct SiteRule: Sendable, Equatable, Codable {
@@ -161,10 +162,7 @@ public struct SiteRules: Sendable, Equatable {
                     guard !domain.contains(where: { $0 >= 0x80 }) else {
                         return host == rules[index].domain || host.hasSuffix("." + rules[index].domain)
                     }
-                    guard domain.count <= bytes.count else { return false }
-                    let offset = bytes.count - domain.count
-                    for position in 0 ..< domain.count where bytes[offset + position] != domain[position] { return false }
-                    return offset == 0 || bytes[offset - 1] == 0x2E
+                    return HostName.isDomainOrSubdomain(bytes, of: domain)
                 }
                 guard matches else { continue }
                 let length = rules[index].domain.count
