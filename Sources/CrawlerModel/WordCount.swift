@@ -11,7 +11,23 @@ public enum WordCount {
             var count = 0
             var inWord = false
             var index = 0
+            let base = UnsafeRawPointer(bytes.baseAddress)
             while index < bytes.count {
+                // Eight ASCII bytes at a time (most of a Latin-script article): a byte is part of a word when it
+                // is above 0x20, which adding 0x5F carries into its high bit; a word starts where such a byte
+                // follows one that is not. Any byte >= 0x80 in the eight goes to the per-byte loop below.
+                if let base, index + 8 <= bytes.count {
+                    let eight = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    let highs: UInt64 = 0x8080_8080_8080_8080
+                    if eight & highs == 0 {
+                        let inWordBytes = (eight &+ 0x5F5F_5F5F_5F5F_5F5F) & highs
+                        let previous = (inWordBytes << 8) | (inWord ? 0x80 : 0)
+                        count += (inWordBytes & ~previous).nonzeroBitCount
+                        inWord = inWordBytes >> 63 != 0
+                        index += 8
+                        continue
+                    }
+                }
                 let byte = bytes[index]
                 if byte < 0x80 {
                     // ASCII fast path: any whitespace or control ends a word.

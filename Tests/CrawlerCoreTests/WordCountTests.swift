@@ -67,10 +67,12 @@ struct WordCountBytesTests {
     /// The byte-level count agrees with the scalar-level definition on every kind of character.
     @Test func byteCountAgreesWithScalarCount() {
         let pieces = ["a", "kata", " ", "  ", "\t", "\n", "\u{A0}", "\u{2003}", "\u{3000}", "é", "ñandú", "日本語", "です",
-                      "ภาษาไทย", "😀", "\u{1F1EE}\u{1F1E9}", "e\u{301}", "-", "\u{200B}", "Ж", "\u{10FFFF}", "\u{85}"]
+                      "ภาษาไทย", "😀", "\u{1F1EE}\u{1F1E9}", "e\u{301}", "-", "\u{200B}", "Ж", "\u{10FFFF}", "\u{85}",
+                      // Runs of eight and more ASCII bytes, with controls and DEL, for the eight-at-a-time path.
+                      "Menteri Luar Negeri", "pemerintah", "\u{1}", "\u{1F}", "\u{7F}", "!", "~", "a b c d e f g h"]
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<2_000 {
-            let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        for _ in 0..<4_000 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(WordCount.count(text) == WordCount.countByScalars(text), "\(text.debugDescription)")
         }
     }
