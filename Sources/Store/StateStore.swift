@@ -38,7 +38,13 @@ public final class StateStore: Sendable {
     private let pool: DatabasePool
 
     /// Opens (creating if needed) `state_dir/state.sqlite` and migrates it to the current schema.
-    public init(directory: String) throws(StateStoreError) {
+    public convenience init(directory: String) throws(StateStoreError) {
+        try self.init(directory: directory, migratingUpTo: nil)
+    }
+
+    /// `migratingUpTo`: the last migration to apply (nil: all). Tests open a database at an older schema with it,
+    /// to check an upgrade.
+    init(directory: String, migratingUpTo lastMigration: String?) throws(StateStoreError) {
         try StateStore.makePrivateDirectory(directory)
         let path = directory.hasSuffix("/") ? directory + StateStore.fileName : directory + "/" + StateStore.fileName
         try StateStore.makePrivateFile(path)
@@ -48,7 +54,7 @@ public final class StateStore: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets synchronous=NORMAL on its writer when it enables WAL; durableWrite fsyncs the WAL
             // after the commits that must survive a power loss.
-            try Schema.migrator.migrate(pool)
+            if let lastMigration { try Schema.migrator.migrate(pool, upTo: lastMigration) } else { try Schema.migrator.migrate(pool) }
         } catch {
             throw .database(String(describing: error))
         }
@@ -718,6 +724,17 @@ public final class StateStore: Sendable {
     func pragma(_ name: String, durable: Bool = false) throws(StateStoreError) -> String? {
         let query = { (db: Database) in try String.fetchOne(db, sql: "PRAGMA \(name)") }
         return durable ? try durableWrite(query) : try write(query)
+    }
+
+    /// The opcodes SQLite compiles a statement to, in order (tests check plans, e.g. that setting an article's
+    /// state builds no temporary b-tree).
+    func opcodes(of sql: String) throws(StateStoreError) -> [String] {
+        try write { db in try Row.fetchAll(db, sql: "EXPLAIN " + sql).map { row -> String in row["opcode"] } }
+    }
+
+    /// Runs SQL as an ordinary write (tests reach under the API with it, e.g. to try a state no method sets).
+    func execute(_ sql: String) throws(StateStoreError) {
+        try write { db in try db.execute(sql: sql) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StateStoreError) -> T {

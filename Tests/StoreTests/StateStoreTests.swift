@@ -35,6 +35,29 @@ func fileMode(_ path: String) -> UInt32 {
         #expect(fileMode(store.path + "-wal") == 0o600)
     }
 
+    @Test func settingAStateBuildsNoTemporaryTableAfterTheUpgradeAndIsStillChecked() throws {
+        let root = TemporaryDirectory("state")
+        let setState = "UPDATE articles SET state = 'writing' WHERE id = 1"
+        // A database as the schema before v5 made it, with an article in it: its state CHECK (an IN list) made
+        // SQLite build a temporary b-tree for every statement that sets a state.
+        do {
+            let old = try StateStore(directory: root.path, migratingUpTo: "v4-pending-in-key-order")
+            _ = try old.enqueue(newArticle(1))
+            #expect(try old.opcodes(of: setState).contains("OpenEphemeral"))
+        }
+        let store = try StateStore(directory: root.path)
+        #expect(try !store.opcodes(of: setState).contains("OpenEphemeral"))
+        #expect(try store.articleCounts()[.pending] == 1)
+        #expect(throws: StateStoreError.self) { try store.execute("UPDATE articles SET state = 'lost' WHERE id = 1") }
+        try store.execute(setState)
+        #expect(try store.articleCounts()[.writing] == 1)
+        // A new database gets the same plan.
+        let fresh = try StateStore(directory: root.path + "/fresh")
+        #expect(try !fresh.opcodes(of: setState).contains("OpenEphemeral"))
+        _ = try fresh.enqueue(newArticle(2))
+        #expect(try fresh.articleCounts()[.pending] == 1)
+    }
+
     @Test func spoolSequenceIsNeverReusedAcrossReopen() throws {
         let root = TemporaryDirectory("state")
         var taken: [Int] = []
