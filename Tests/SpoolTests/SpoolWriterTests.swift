@@ -53,6 +53,27 @@ func mode(_ path: String) -> UInt32 {
 }
 
 @Suite struct SpoolWriterTests {
+    /// The umask read from /proc is the one the kernel applies: a file created 0777 comes out without its bits.
+    /// (The process umask itself is left alone: other tests create files meanwhile.)
+    @Test func readsTheUmaskTheKernelApplies() throws {
+        let root = TemporaryDirectory("umask")
+        let umask = try #require(SpoolWriter.currentUmask())
+        let file = open(root.path + "/probe", O_WRONLY | O_CREAT | O_EXCL, 0o777)
+        #expect(file >= 0)
+        close(file)
+        #expect(mode(root.path + "/probe") == 0o777 & ~umask)
+    }
+
+    /// Spool files are 0640 whatever the umask: without an fchmod only when the umask takes none of those bits.
+    @Test func fixesTheModeOnlyWhenTheUmaskNarrowsIt() {
+        #expect(!SpoolWriter.narrowsFileMode(umask: 0o022))
+        #expect(!SpoolWriter.narrowsFileMode(umask: 0o027))
+        #expect(!SpoolWriter.narrowsFileMode(umask: 0o007))
+        #expect(SpoolWriter.narrowsFileMode(umask: 0o077))
+        #expect(SpoolWriter.narrowsFileMode(umask: 0o222))
+        #expect(SpoolWriter.narrowsFileMode(umask: nil))
+    }
+
     @Test func deliversBothFilesWithContractModes() throws {
         let root = TemporaryDirectory("spool")
         let spoolPath = root.path + "/spool/inbox"
