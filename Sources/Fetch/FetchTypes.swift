@@ -73,12 +73,10 @@ public struct FetchResponse: Sendable, Equatable {
     public let redirectCount: Int
     /// The redirects followed, in order.
     public let redirects: [FetchRedirect]
-    /// Headers of the final response, names lowercased; a repeated header keeps every value in order.
-    public let headers: [String: [String]]
 
     public init(requestedURL: String, finalURL: String, status: Int, contentType: String?, charset: String?,
                 etag: String?, lastModified: String?, body: [UInt8], elapsedMs: Int, bytes: Int, wireBytes: Int,
-                cacheMaxAgeSeconds: Int?, redirectCount: Int, headers: [String: [String]],
+                cacheMaxAgeSeconds: Int?, redirectCount: Int,
                 redirects: [FetchRedirect] = []) {
         self.redirects = redirects
         self.requestedURL = requestedURL
@@ -94,11 +92,7 @@ public struct FetchResponse: Sendable, Equatable {
         self.wireBytes = wireBytes
         self.cacheMaxAgeSeconds = cacheMaxAgeSeconds
         self.redirectCount = redirectCount
-        self.headers = headers
     }
-
-    /// The first value of a header (`name` in any case).
-    public func header(_ name: String) -> String? { headers[name.lowercased()]?.first }
 
     /// Where the requested URL has moved permanently: the end of the leading run of 301/308 redirects (a
     /// temporary redirect after them does not count, one before them cancels them). nil without such a move.

@@ -213,8 +213,6 @@ public final class Fetcher: Fetching {
 
     private func makeResponse(_ response: CurlResponse, request: FetchRequest) -> FetchResponse {
         let contentType = ContentType.parse(response.header("content-type"))
-        var headers: [String: [String]] = [:]
-        for field in response.headers { headers[field.name, default: []].append(field.value) }
         return FetchResponse(requestedURL: request.url,
                              finalURL: response.effectiveURL.isEmpty ? request.url : response.effectiveURL,
                              status: response.status,
@@ -228,7 +226,6 @@ public final class Fetcher: Fetching {
                              wireBytes: response.downloadedBytes,
                              cacheMaxAgeSeconds: CacheControl.maxAge(response.headerValues("cache-control")),
                              redirectCount: response.redirectCount,
-                             headers: headers,
                              redirects: response.redirects.map { FetchRedirect(url: $0.url, status: $0.status) })
     }
 
