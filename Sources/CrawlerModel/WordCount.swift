@@ -22,7 +22,9 @@ public enum WordCount {
                     if eight & highs == 0 {
                         let inWordBytes = (eight &+ 0x5F5F_5F5F_5F5F_5F5F) & highs
                         let previous = (inWordBytes << 8) | (inWord ? 0x80 : 0)
-                        count += (inWordBytes & ~previous).nonzeroBitCount
+                        // The marked bytes summed by a multiply into the top byte: the baseline x86-64 target has
+                        // no popcnt instruction (nonzeroBitCount is a dozen instructions there).
+                        count += Int((((inWordBytes & ~previous) >> 7) &* 0x0101_0101_0101_0101) >> 56)
                         inWord = inWordBytes >> 63 != 0
                         index += 8
                         continue
