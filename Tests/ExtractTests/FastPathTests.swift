@@ -32,6 +32,18 @@ import Testing
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
+    /// Random lines of ASCII words, single and double spaces, tabs, controls, DEL, NBSPs and other scalars, long
+    /// enough for the eight-bytes-at-a-time path to meet every boundary: same line as SpoolTextFormat.line.
+    @Test func spoolLineAgreesOnRandomMixedLines() {
+        let pieces = ["Presiden", "kata", "a", "b", "2026,", "(Antara)", "-", " ", " ", "  ", "\t", "\n", "\u{1}", "\u{7F}",
+                      "\u{A0}", "é", "“kutip”", "\u{200B}", "数据", "~!@#$%^&*", "e\u{301}", "xxxxxxxxxxxxxxxx"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let line = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(spoolLine(line) == SpoolTextFormat.line(line), "\(line.debugDescription)")
+        }
+    }
+
     @Test(arguments: [
         "plain ascii", "  spaces\t\tand\nnewlines  ", "Café déjà vu", "e\u{301}tude", "“quoted” — dash…", "数据显示，市场",
         "ひらがな と カタカナ", "が (\u{304B}\u{3099})", "Привет, мир", "Ελληνικά \u{0387}", "한국어 텍스트", "ｆｕｌｌｗｉｄｔｈ",
