@@ -66,15 +66,16 @@ func spoolLine(bytes input: UnsafeBufferPointer<UInt8>) -> String {
             // single spaces, not ending in a space (it may start a run, or end the line), and not starting with
             // one where the line starts. Only when no whitespace is pending: the byte before was not one.
             if !pending && index + 8 <= count {
-                let eight = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let raw = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let eight = UInt64(littleEndian: raw)
                 let high: UInt64 = 0x8080_8080_8080_8080, low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
                 // No byte >= 0x80, none is DEL (0x7F + 1 sets bit 7), none below 0x20 ((b | 0x80) - 0x20 keeps bit 7).
                 if eight & high == 0 && (eight &+ 0x0101_0101_0101_0101) & high == 0
                     && ~((eight | high) &- 0x2020_2020_2020_2020) & high == 0 {
                     let spaces = ~((eight ^ 0x2020_2020_2020_2020) &+ low) & high
-                    // Bit 7 of the first byte is bit 7 of the word, of the last byte bit 63 (little-endian loads).
+                    // Bit 7 of the first byte is bit 7 of the word, of the last byte bit 63 (read little-endian).
                     if spaces & (spaces << 8) == 0 && spaces >> 63 == 0 && (written > 0 || spaces & 0x80 == 0) {
-                        target.storeBytes(of: eight, toByteOffset: written, as: UInt64.self)
+                        target.storeBytes(of: raw, toByteOffset: written, as: UInt64.self)
                         written += 8
                         index += 8
                         continue

@@ -726,8 +726,8 @@ public final class StateStore: Sendable {
         return durable ? try durableWrite(query) : try write(query)
     }
 
-    /// The opcodes SQLite compiles a statement to, in order (tests check plans, e.g. that setting an article's
-    /// state builds no temporary b-tree).
+    /// The opcodes SQLite compiles a statement to on the writer connection, in order (tests check plans, e.g.
+    /// that setting an article's state builds no temporary b-tree; a reader's EXPLAIN showed no CHECK code).
     func opcodes(of sql: String) throws(StateStoreError) -> [String] {
         try write { db in try Row.fetchAll(db, sql: "EXPLAIN " + sql).map { row -> String in row["opcode"] } }
     }
