@@ -8,12 +8,7 @@ import Foundation
 /// article); a lone input is delayed by at most `linger`. Outputs come back in input order, one per input.
 /// @unchecked Sendable: all mutable state is guarded by `condition`.
 public final class BatchingThread<Input: Sendable, Output: Sendable>: @unchecked Sendable {
-    /// Who gets an input's output: a parked async caller, or a callback (`enqueue`).
-    private enum Recipient {
-        case continuation(CheckedContinuation<Output, Never>)
-        case callback(@Sendable (Output) -> Void)
-    }
-    private typealias Entry = (input: Input, recipient: Recipient)
+    private typealias Entry = (input: Input, continuation: CheckedContinuation<Output, Never>)
 
     /// The thread's name (in `top -H` and /proc/PID/task/TID/comm, at most 15 bytes there).
     public let name: String
@@ -36,29 +31,17 @@ public final class BatchingThread<Input: Sendable, Output: Sendable>: @unchecked
     /// runs the `work` of the submit that started it; pass the same function on every call).
     public func submit(_ input: Input, work: @escaping @Sendable ([Input]) -> [Output]) async -> Output {
         await withCheckedContinuation { continuation in
-            append((input, .continuation(continuation)), work: work)
-        }
-    }
-
-    /// Queues `input` from synchronous code; `completion` is called with its output on the batching thread, once.
-    /// (A caller already off the cooperative pool hands its input over without first resuming an async task
-    /// just to submit it: one thread handoff per input less.)
-    public func enqueue(_ input: Input, work: @escaping @Sendable ([Input]) -> [Output],
-                        completion: @escaping @Sendable (Output) -> Void) {
-        append((input, .callback(completion)), work: work)
-    }
-
-    private func append(_ entry: Entry, work: @escaping @Sendable ([Input]) -> [Output]) {
-        condition.lock()
-        queue.append(entry)
-        let start = !running
-        running = true
-        if queue.count >= maxBatch { condition.signal() }
-        condition.unlock()
-        if start {
-            let thread = Thread { self.drain(work) }
-            thread.name = name
-            thread.start()
+            condition.lock()
+            queue.append((input, continuation))
+            let start = !running
+            running = true
+            if queue.count >= maxBatch { condition.signal() }
+            condition.unlock()
+            if start {
+                let thread = Thread { self.drain(work) }
+                thread.name = name
+                thread.start()
+            }
         }
     }
 
@@ -77,12 +60,7 @@ public final class BatchingThread<Input: Sendable, Output: Sendable>: @unchecked
             condition.unlock()
             let outputs = work(batch.map(\.input))
             precondition(outputs.count == batch.count, "one output per input")
-            for (entry, output) in zip(batch, outputs) {
-                switch entry.recipient {
-                case .continuation(let continuation): continuation.resume(returning: output)
-                case .callback(let completion): completion(output)
-                }
-            }
+            for (entry, output) in zip(batch, outputs) { entry.continuation.resume(returning: output) }
         }
     }
 }

@@ -247,44 +247,6 @@ func mode(_ path: String) -> UInt32 {
     }
 }
 
-/// BatchingThread's two ways in: inputs enqueued from plain threads with a callback, and async submits, mixed.
-@Suite struct BatchingThreadTests {
-    @Test func everyInputGetsItsOwnOutputOnceEitherWay() async {
-        let batcher = BatchingThread<Int, Int>(name: "test.batch", maxBatch: 16, linger: 0.002)
-        let work: @Sendable ([Int]) -> [Int] = { batch in batch.map { $0 * 2 } }
-        let calls = CallCounts(count: 400)
-        let finished = DispatchGroup()
-        DispatchQueue.concurrentPerform(iterations: 200) { input in
-            finished.enter()
-            batcher.enqueue(input, work: work) { output in
-                calls.record(input, output == input * 2)
-                finished.leave()
-            }
-        }
-        let submitted = await withTaskGroup(of: Bool.self) { group in
-            for input in 200..<400 { group.addTask { await batcher.submit(input, work: work) == input * 2 } }
-            var allRight = true
-            for await right in group { allRight = allRight && right }
-            return allRight
-        }
-        #expect(submitted)
-        #expect(finished.wait(timeout: .now() + 30) == .success)
-        #expect(calls.snapshot(0..<200) == Array(repeating: 1, count: 200))
-        #expect(calls.wrongOutputs == 0)
-    }
-}
-
-/// How many times each input's callback ran, and with how many wrong outputs.
-final class CallCounts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [Int]
-    private var wrong = 0
-    init(count: Int) { counts = Array(repeating: 0, count: count) }
-    func record(_ input: Int, _ right: Bool) { lock.withLock { counts[input] += 1; if !right { wrong += 1 } } }
-    func snapshot(_ range: Range<Int>) -> [Int] { lock.withLock { Array(counts[range]) } }
-    var wrongOutputs: Int { lock.withLock { wrong } }
-}
-
 final class OutcomeBox: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [SpoolDeliveryOutcome?]

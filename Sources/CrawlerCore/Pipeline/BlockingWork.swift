@@ -13,15 +13,6 @@ enum BlockingWork {
         }
     }
 
-    /// Runs `work` on the queue and returns the value it hands to its `finish` argument, which it calls exactly
-    /// once, on this queue or later from another thread (e.g. a batching thread it handed the rest of the job
-    /// to): the caller resumes once, when the whole job is done.
-    static func run<T: Sendable>(handingOver work: @escaping @Sendable (_ finish: @escaping @Sendable (T) -> Void) -> Void) async -> T {
-        await withCheckedContinuation { continuation in
-            queue.async { work { continuation.resume(returning: $0) } }
-        }
-    }
-
     static func run<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
         let result: Result<T, E> = await withCheckedContinuation { continuation in
             queue.async {

@@ -525,34 +525,23 @@ public final class Crawler: Sendable {
         }
 
         // Extract, off the cooperative thread pool (a large page's parse takes milliseconds of CPU). A page that
-        // is the whole article (the common case) is also fingerprinted and staged in the same hop, and handed from
-        // there to the commit thread: this task resumes once, when the article is committed, instead of once to
-        // hand the staged article over and once more for the commit.
-        let extractor = self.extractor, committer = self.committer, pageSlots = self.pageSlots
+        // is the whole article (the common case) is also fingerprinted and staged in the same hop: one thread
+        // handoff per article instead of two.
+        let extractor = self.extractor
         let followsPages = pageURL == record.url
-        let hop = await BlockingWork.run(handingOver: { (finish: @escaping @Sendable (ExtractionHop) -> Void) in
+        let hop = await BlockingWork.run { () -> ExtractionHop in
             let report = extractor.report(html: page.body, url: page.finalURL, charset: page.charset)
             guard case .article(let article) = report.result, report.nextPageURL == nil || !followsPages else {
-                finish(.extracted(report))
-                return
+                return .extracted(report)
             }
-            switch self.stage(record: record, article: article, url: page.finalURL) {
-            case .failure(let error):
-                finish(.stagingFailed(error))
-            case .success(let staged):
-                // Only the text goes on from here: the page's slot is free for the next fetch.
-                pageSlots.release()
-                committer.enqueue(staged, work: { batch in self.commit(batch) }) { finish(.committed(staged, $0)) }
-            }
-        })
-        let commit: ArticleCommit
-        let result: CommitResult
+            return .staged(self.stage(record: record, article: article, url: page.finalURL))
+        }
+        let staging: Result<ArticleCommit, SpoolError>
         switch hop {
-        case .committed(let staged, let committed):
+        case .staged(let staged):
+            staging = staged
+            pageSlots.release()
             holdingPage = false
-            (commit, result) = (staged, committed)
-        case .stagingFailed(let error):
-            return stagingFailed(error, log)
         case .extracted(let report):
             guard case .article(var article) = report.result else {
                 if case .rejected(let reason) = report.result { return fail(record, reason: reason, retryable: false, log) }
@@ -565,28 +554,20 @@ public final class Crawler: Sendable {
             pageSlots.release()
             holdingPage = false
             let (finalArticle, finalURL) = (article, page.finalURL)
-            switch await BlockingWork.run({ self.stage(record: record, article: finalArticle, url: finalURL) }) {
-            case .failure(let error): return stagingFailed(error, log)
-            case .success(let staged): commit = staged
-            }
-            // Dedup and the rest of the spool protocol happen on the commit thread, in a batch with the articles
-            // finishing at the same time.
-            result = await committer.submit(commit, work: { batch in self.commit(batch) })
+            staging = await BlockingWork.run { self.stage(record: record, article: finalArticle, url: finalURL) }
         }
-        return committed(record, commit, result, started: started, log)
-    }
 
-    /// The spool's files could not be written (staged or delivered): the article stays pending for a retry.
-    private func stagingFailed(_ error: SpoolError, _ log: Logger.Metadata) -> ArticleOutcome {
-        logger.error("Article could not be written; it stays pending.", metadata: log.merging([
-            "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
-        return .retryLater
-    }
-
-    /// The outcome of an article's commit (dedup at claim time, spool delivery), logged and counted.
-    private func committed(_ record: ArticleRecord, _ commit: ArticleCommit, _ result: CommitResult,
-                           started: ContinuousClock.Instant, _ log: Logger.Metadata) -> ArticleOutcome {
-        switch result {
+        // Dedup and the rest of the spool protocol happen on the commit thread, in a batch with the articles
+        // finishing at the same time.
+        let commit: ArticleCommit
+        switch staging {
+        case .success(let staged): commit = staged
+        case .failure(let error):
+            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
+                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
+            return .retryLater
+        }
+        switch await committer.submit(commit, work: { batch in self.commit(batch) }) {
         case .duplicate(let of, let stage):
             metrics.increment("feedcrawler_duplicates_total", ["stage": stage.rawValue])
             logger.info("Duplicate skipped.", metadata: log.merging(["stage": "\(stage.rawValue)", "of": "\(of)"]) { $1 })
@@ -612,7 +593,9 @@ public final class Crawler: Sendable {
             }
             return .duplicate
         case .delivered(.failed(let error)):
-            return stagingFailed(error, log)
+            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
+                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
+            return .retryLater
         case .delivered(.interrupted(let name, let error)):
             logger.error("Article delivery interrupted; it completes on the next start.", metadata: log.merging([
                 "file": "\(name.textFileName)", "reason": "\(error.reason)"]) { $1 })
@@ -620,13 +603,10 @@ public final class Crawler: Sendable {
         }
     }
 
-    /// What the extraction hop hands back: the article already staged and committed, a staging failure, or the
-    /// report when the page is not an article or more pages follow.
+    /// What the extraction hop hands back: the article already staged, or the report when a failure or more
+    /// pages follow.
     private enum ExtractionHop: Sendable {
-        /// Staged and committed in the hop (the page was the whole article).
-        case committed(ArticleCommit, CommitResult)
-        case stagingFailed(SpoolError)
-        /// Not staged: a rejection, or a split article whose further pages the task fetches first.
+        case staged(Result<ArticleCommit, SpoolError>)
         case extracted(ExtractionReport)
     }
 
