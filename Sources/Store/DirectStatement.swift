@@ -90,6 +90,12 @@ struct DirectStatement {
         return try step() ? int64(0) : nil
     }
 
+    /// The first row's column 0 as text, nil without a row or for NULL; the statement is reset after.
+    func firstString() throws -> String? {
+        defer { reset() }
+        return try step() ? string(0) : nil
+    }
+
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(handle, column)) }

@@ -81,19 +81,20 @@ public final class StateStore: Sendable {
         -> (guids: Set<String>, canonicalURLs: Set<String>) {
         try read { db in
             var known: (guids: Set<String>, canonicalURLs: Set<String>) = ([], [])
+            // One statement per question, run once per item (firstInt64 resets it for the next).
+            let guidQuery = try DirectStatement(db, sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ?1 AND guid = ?2)")
             for guid in guids {
-                let query = try DirectStatement(db, sql: "SELECT EXISTS(SELECT 1 FROM seen_guids WHERE feed = ?1 AND guid = ?2)")
-                query.bind(feed, at: 1)
-                query.bind(guid, at: 2)
-                if try query.firstInt64() == 1 { known.guids.insert(guid) }
+                guidQuery.bind(feed, at: 1)
+                guidQuery.bind(guid, at: 2)
+                if try guidQuery.firstInt64() == 1 { known.guids.insert(guid) }
             }
+            let urlQuery = try DirectStatement(db, sql: """
+                SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?1)
+                    OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?1)
+                """)
             for url in canonicalURLs {
-                let query = try DirectStatement(db, sql: """
-                    SELECT EXISTS(SELECT 1 FROM articles WHERE canonical_url = ?1)
-                        OR EXISTS(SELECT 1 FROM articles WHERE page_canonical_url = ?1)
-                    """)
-                query.bind(url, at: 1)
-                if try query.firstInt64() == 1 { known.canonicalURLs.insert(url) }
+                urlQuery.bind(url, at: 1)
+                if try urlQuery.firstInt64() == 1 { known.canonicalURLs.insert(url) }
             }
             return known
         }
@@ -109,18 +110,18 @@ public final class StateStore: Sendable {
     /// The article with this canonical URL (feed-side or page-side), if known.
     public func article(canonicalURL: String) throws(StateStoreError) -> ArticleRecord? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT \(ArticleRecord.columnList) FROM articles WHERE canonical_url = ?
-                UNION ALL SELECT \(ArticleRecord.columnList) FROM articles WHERE page_canonical_url = ?
+            let query = try DirectStatement(db, sql: """
+                SELECT \(ArticleRecord.columnList) FROM articles WHERE canonical_url = ?1
+                UNION ALL SELECT \(ArticleRecord.columnList) FROM articles WHERE page_canonical_url = ?1
                 LIMIT 1
-                """), arguments: [canonicalURL, canonicalURL]).map(ArticleRecord.init(row:))
+                """)
+            query.bind(canonicalURL, at: 1)
+            return try query.firstRecord()
         }
     }
 
     public func article(key: Int64) throws(StateStoreError) -> ArticleRecord? {
-        try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ArticleRecord.columnList) FROM articles WHERE id = ?"), arguments: [key]).map(ArticleRecord.init(row:))
-        }
+        try read { db in try Self.record(key: key, in: db) }
     }
 
     // MARK: - Queue
@@ -246,9 +247,9 @@ public final class StateStore: Sendable {
         var found: (ArticleRecord, DuplicateStage)?
         if let page = article.pageCanonicalURL, page != article.canonicalURL,
            let original = try spooledArticleKey(pageCanonicalURL: page, excluding: key, in: db) {
-            found = (try record(key: original, in: db), .pageCanonical)
+            found = (try existingRecord(key: original, in: db), .pageCanonical)
         } else if let original = try spooledArticleKey(bodyHash: fingerprint.exact, excluding: key, in: db) {
-            found = (try record(key: original, in: db), .exact)
+            found = (try existingRecord(key: original, in: db), .exact)
         } else {
             let signature = fingerprint.minHash
             guard signature.shingleCount >= policy.minimumShingles else { return .clear }
@@ -288,13 +289,19 @@ public final class StateStore: Sendable {
         return try query.firstInt64()
     }
 
+    /// The article with this key, nil when there is none (read in the caller's transaction).
+    static func record(key: Int64, in db: Database) throws -> ArticleRecord? {
+        let query = try DirectStatement(db, sql: "SELECT \(ArticleRecord.columnList) FROM articles WHERE id = ?")
+        query.bind(key, at: 1)
+        return try query.firstRecord()
+    }
+
     /// The record of an article known to exist (read in the caller's transaction).
-    static func record(key: Int64, in db: Database) throws -> ArticleRecord {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(ArticleRecord.columnList) FROM articles WHERE id = ?"),
-                                         arguments: [key]) else {
+    static func existingRecord(key: Int64, in db: Database) throws -> ArticleRecord {
+        guard let record = try record(key: key, in: db) else {
             throw StateStoreError.database("article \(key) vanished within its transaction")
         }
-        return ArticleRecord(row: row)
+        return record
     }
 
     /// Marks an article as a copy of `of` (a spool name or canonical URL), found by `stage`.
@@ -369,7 +376,7 @@ public final class StateStore: Sendable {
         }
         lookup.reset()
         guard let best else { return nil }
-        return (try record(key: best.key, in: db), best.similarity)
+        return (try existingRecord(key: best.key, in: db), best.similarity)
     }
 
     /// The lookup for `bands` band keys (made once per band count: the statement cache is keyed by the text).
@@ -444,9 +451,7 @@ public final class StateStore: Sendable {
                 """)
             exact.bind(hash, at: 1)
             exact.bind(key, at: 2)
-            let original = try exact.step() ? exact.string(0) : nil
-            exact.reset()
-            if let original { return (original, .exact) }
+            if let original = try exact.firstString() { return (original, .exact) }
         }
         guard let signature = own.signature else { return nil }
         let shingles = own.shingles
@@ -544,7 +549,7 @@ public final class StateStore: Sendable {
     /// The article in (or going into) the spool whose normalised body has this hash, oldest first.
     public func findByBodyHash(_ hash: String) throws(StateStoreError) -> ArticleRecord? {
         try read { db in
-            try Self.spooledArticleKey(bodyHash: hash, excluding: 0, in: db).map { try Self.record(key: $0, in: db) }  // keys start at 1
+            try Self.spooledArticleKey(bodyHash: hash, excluding: 0, in: db).map { try Self.existingRecord(key: $0, in: db) }  // keys start at 1
         }
     }
 
@@ -840,6 +845,9 @@ extension StateStore: SpoolLedger {
             var claimed = try Self.claimedFingerprints(db)
             let firstSequence = try Int.fetchOne(db.cachedStatement(sql: "SELECT value FROM counters WHERE name = 'spool_sequence'")) ?? 0
             var sequence = firstSequence
+            let mark = try DirectStatement(db, sql: """
+                UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
+                """)
             for claim in claims where names[claim.articleKey] == nil {
                 guard let own = try ClaimCheck.read(key: claim.articleKey, in: db),
                       own.state == ArticleState.pending.rawValue else { continue }
@@ -851,9 +859,6 @@ extension StateStore: SpoolLedger {
                     throw StateStoreError.database("invalid article id \(claim.articleID)")
                 }
                 sequence += 1
-                let mark = try DirectStatement(db, sql: """
-                    UPDATE articles SET state = 'writing', spool_name = ?, article_id = ?, updated_at = ? WHERE id = ?
-                    """)
                 mark.bind(name.stem, at: 1)
                 mark.bind(claim.articleID, at: 2)
                 mark.bind(now, at: 3)
@@ -875,10 +880,10 @@ extension StateStore: SpoolLedger {
     public func finishWriting(_ articleKeys: [Int64]) throws {
         let now = Date().timeIntervalSince1970
         try write { db in
+            let mark = try DirectStatement(db, sql: """
+                UPDATE articles SET state = 'written', written_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'writing'
+                """)
             for key in articleKeys {
-                let mark = try DirectStatement(db, sql: """
-                    UPDATE articles SET state = 'written', written_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = 'writing'
-                    """)
                 mark.bind(now, at: 1)
                 mark.bind(key, at: 2)
                 try mark.execute()
@@ -910,30 +915,14 @@ extension StateStore: SpoolLedger {
 // MARK: - Row decoding
 
 extension ArticleRecord {
-    /// The columns `init(row:)` and `init(_: DirectStatement)` read, in their order: statements select these
-    /// and decoding goes by position. GRDB's by-name lookup compares each name with every column of the row: it
+    /// The columns `init(_: DirectStatement)` reads, in its order: statements select these and decoding goes
+    /// by position. GRDB's by-name lookup compares each name with every column of the row: it
     /// was 100 K instructions per pending article read.
     static let columnList = ["id", "article_id", "canonical_url", "page_canonical_url", "feed", "guid", "url", "title",
                              "state", "spool_name", "duplicate_of", "duplicate_stage", "body_hash", "simhash", "attempts",
                              "last_error", "next_attempt_at", "first_seen_at", "written_at"].joined(separator: ", ")
 
-    init(row: Row) {
-        let simhash: Int64? = row[13]
-        let nextAttempt: Double? = row[16]
-        let written: Double? = row[18]
-        let stage: String? = row[11]
-        self.init(key: row[0], articleID: row[1], canonicalURL: row[2], pageCanonicalURL: row[3], feed: row[4],
-                  guid: row[5], url: row[6], title: row[7], state: ArticleState(rawValue: row[8]) ?? .pending,
-                  spoolName: row[9], duplicateOf: row[10], duplicateStage: stage.flatMap(DuplicateStage.init(rawValue:)),
-                  bodyHash: row[12], simHash: simhash.map { UInt64(bitPattern: $0) }, attempts: row[14],
-                  lastError: row[15], nextAttemptAt: nextAttempt.map(Date.init(timeIntervalSince1970:)),
-                  firstSeenAt: Date(timeIntervalSince1970: row[17]),
-                  writtenAt: written.map(Date.init(timeIntervalSince1970:)))
-    }
-}
-
-extension ArticleRecord {
-    /// The current row of a statement selecting `columnList` (positions as in `init(row:)`).
+    /// The current row of a statement selecting `columnList`.
     init(_ row: DirectStatement) {
         func date(_ column: Int32) -> Date? { row.isNull(column) ? nil : Date(timeIntervalSince1970: row.double(column)) }
         self.init(key: row.int64(0), articleID: row.string(1) ?? "", canonicalURL: row.string(2) ?? "",
@@ -944,6 +933,14 @@ extension ArticleRecord {
                   simHash: row.isNull(13) ? nil : UInt64(bitPattern: row.int64(13)), attempts: row.int(14),
                   lastError: row.string(15), nextAttemptAt: date(16), firstSeenAt: Date(timeIntervalSince1970: row.double(17)),
                   writtenAt: date(18))
+    }
+}
+
+extension DirectStatement {
+    /// The first row of a statement selecting `ArticleRecord.columnList`, nil without one; reset after.
+    func firstRecord() throws -> ArticleRecord? {
+        defer { reset() }
+        return try step() ? ArticleRecord(self) : nil
     }
 }
 
