@@ -82,7 +82,6 @@ public struct URLCanonicalizer: Sendable {
         }
     }
 
-
     private func applyGenericRules(_ url: inout ParsedURL) {
         // Mobile and AMP hosts: m.detik.com -> www.detik.com; m.jabar.example.co.id -> jabar.example.co.id.
         // Until none is left (amp.m.detik.com is the AMP rendering of the mobile site): one pass must give the
