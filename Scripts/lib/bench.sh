@@ -81,6 +81,50 @@ bench_nginx_start() {
   exit 1
 }
 
+# bench_corpus SITES ARTICLES: generates the corpus (Scripts/make-load-sites) in $BENCH_TMP/sites, serves it
+# with nginx (bench_nginx_start) and warms it. Sets FEEDS and PAGES and writes, in $BENCH_TMP:
+#   feeds.txt     "name url" per feed (bench_config's FEEDS_FILE)
+#   articles.txt  every article URL the feeds give
+#   curl.cfg      every feed and article URL as a curl config (-K), output to /dev/null
+bench_corpus() {
+  local sites=$1 articles=$2 feed site path
+  bench_log "generating $sites sites x $articles articles in $BENCH_TMP/sites"
+  "$BENCH_ROOT/Scripts/make-load-sites" "$BENCH_TMP/sites" --sites "$sites" --articles "$articles"
+  bench_nginx_start "$BENCH_TMP/sites"
+  # Feeds carry {{HOST}}: render them once with each site's final host:port (nginx serves them as static
+  # files, so their ETags stay stable).
+  for feed in "$BENCH_TMP"/sites/site*.localhost/feed.xml; do
+    site=$(basename "$(dirname "$feed")")
+    sed -i "s|{{HOST}}|$site:$NGINX_PORT|g" "$feed"
+  done
+  : >"$BENCH_TMP/feeds.txt"
+  while read -r path; do
+    site=${path%%/*}
+    echo "${site%.localhost} http://$site:$NGINX_PORT/${path#*/}" >>"$BENCH_TMP/feeds.txt"
+  done <"$BENCH_TMP/sites/sites.txt"
+  grep -ho '<link>http://site[^<]*/read/[^<]*</link>' "$BENCH_TMP"/sites/site*.localhost/feed.xml |
+    sed -e 's|<link>||' -e 's|</link>||' >"$BENCH_TMP/articles.txt"
+  FEEDS=$(wc -l <"$BENCH_TMP/feeds.txt")
+  PAGES=$(wc -l <"$BENCH_TMP/articles.txt")
+  {
+    awk '{ print $2 }' "$BENCH_TMP/feeds.txt"
+    cat "$BENCH_TMP/articles.txt"
+  } | awk '{ printf "url = \"%s\"\noutput = \"/dev/null\"\n", $0 }' >"$BENCH_TMP/curl.cfg"
+  bench_log "nginx on 127.0.0.1:$NGINX_PORT: $FEEDS feeds, $PAGES article pages"
+  # Warm the page cache (and nginx's open-file cache) so no contender pays for the first read from disk.
+  curl -s --no-progress-meter --parallel --parallel-max 64 --compressed -K "$BENCH_TMP/curl.cfg" >/dev/null 2>&1
+}
+
+# CPU seconds nginx (master and workers) has used so far: read before and after a run, the difference is what
+# serving that run cost the origin, on the same cores as the client.
+bench_nginx_cpu() {
+  local ticks=0 pid
+  for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
+    ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", t / hz }'
+}
+
 # bench_time NAME CMD...: runs CMD under /usr/bin/time; appends "NAME wall_s user_s sys_s maxrss_kb exit" to
 # $BENCH_TMP/times. Peak RSS is the largest of CMD's processes (getrusage's ru_maxrss of the children).
 bench_time() {
