@@ -18,10 +18,10 @@
 // (fsync on commit): call from a dedicated thread or accept the short block.
 public import struct Foundation.Date
 public import struct Foundation.Data
-import class Foundation.NSLock
 public import Dedup
 internal import GRDB
 public import Spool
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -957,9 +957,8 @@ extension FeedState {
 }
 
 /// A counter safe to bump from any thread.
-final class SyncCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func add(_ n: Int) { lock.withLock { count += n } }
-    var value: Int { lock.withLock { count } }
+final class SyncCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func add(_ n: Int) { count.wrappingAdd(n, ordering: .sequentiallyConsistent) }
+    var value: Int { count.load(ordering: .sequentiallyConsistent) }
 }
