@@ -48,7 +48,7 @@ enum HTMLPageParser {
         var feed = ParsedFeed(kind: .html)
         guard let root = document.root else { return feed }
         let base = documentBase(root, pageURL: pageURL)
-        let pageSite = URLResolver.host(of: base).map(siteKey)
+        let pageSite = HostName.host(of: base).map(siteKey)
         let pageWithoutFragment = stripFragment(base)
         var indexByLink: [String: Int] = [:]
         root.walkDescendants { node in
@@ -63,7 +63,7 @@ enum HTMLPageParser {
             guard node.hasName("a"), let href = node.attribute("href") else { return .visitChildren }
             guard let resolved = resolveFeedLink(href, base: base), URLResolver.isHTTP(resolved) else { return .skipChildren }
             let link = stripFragment(resolved)
-            guard link != pageWithoutFragment, let host = URLResolver.host(of: link), siteKey(host) == pageSite else {
+            guard link != pageWithoutFragment, let host = HostName.host(of: link), siteKey(host) == pageSite else {
                 return .skipChildren
             }
             if let linkPattern {

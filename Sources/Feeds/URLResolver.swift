@@ -58,22 +58,6 @@ enum URLResolver {
         return text.utf8.dropFirst(scheme.utf8.count).starts(with: "://".utf8) && text.utf8.count > scheme.utf8.count + 3
     }
 
-    /// The host of an absolute URL, lowercased, without port or userinfo.
-    static func host(of text: String) -> String? {
-        guard let scheme = scheme(of: text) else { return nil }
-        let rest = text.utf8.dropFirst(scheme.utf8.count + 1)
-        guard rest.starts(with: "//".utf8) else { return nil }
-        let authority = rest.dropFirst(2).prefix(while: { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") })
-        var hostPart = Substring(authority)
-        if let at = hostPart.lastIndex(of: "@") { hostPart = hostPart[hostPart.index(after: at)...] }
-        if hostPart.hasPrefix("[") {
-            if let close = hostPart.firstIndex(of: "]") { return String(hostPart[...close]).lowercased() }
-            return nil
-        }
-        if let colon = hostPart.firstIndex(of: ":") { hostPart = hostPart[..<colon] }
-        return hostPart.isEmpty ? nil : hostPart.lowercased()
-    }
-
     /// The path of an absolute URL ("/" when empty), without query or fragment.
     static func path(of text: String) -> String {
         guard let scheme = scheme(of: text) else { return text }

@@ -221,14 +221,6 @@ import Testing
         #expect(compared >= 5)
     }
 
-    @Test func hostIsParsedLikeAURL() {
-        #expect(Extractor.host(of: "https://WWW.Detik.com/news/berita?x=1") == "www.detik.com")
-        #expect(Extractor.host(of: "http://user:pw@example.org:8080/a") == "example.org")
-        #expect(Extractor.host(of: "http://[::1]/a") == "[::1]")
-        #expect(Extractor.host(of: "no scheme here") == "")
-        #expect(Extractor.host(of: "https://example.com#frag") == "example.com")
-    }
-
     @Test func languageCountsMatchTheCharacterSplit() {
         #expect(Language.detect(["Ini adalah berita yang sangat penting dan akan dibaca oleh banyak orang."]) == "id")
         #expect(Language.detect(["This is the story of the day, and it was told by the people who were there."]) == "en")

@@ -376,7 +376,6 @@ struct HelperTests {
 
     @Test("hosts and sites")
     func hosts() {
-        #expect(URLResolver.host(of: "https://User@News.Detik.com:443/x") == "news.detik.com")
         #expect(HTMLPageParser.siteKey("news.detik.com") == "detik.com")
         #expect(HTMLPageParser.siteKey("www.kompas.co.id") == "kompas.co.id")
         #expect(HTMLPageParser.siteKey("example.com") == "example.com")
