@@ -116,11 +116,16 @@ bench_corpus() {
 }
 
 # CPU seconds nginx (master and workers) has used so far: read before and after a run, the difference is what
-# serving that run cost the origin, on the same cores as the client.
+# serving that run cost the origin, on the same cores as the client. Straight from /proc (utime + stime of the
+# master and of every process whose parent it is), so it needs no procps (minimal Debian images lack pgrep).
 bench_nginx_cpu() {
-  local ticks=0 pid
-  for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do
-    ticks=$((ticks + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  local ticks=0 stat line
+  for stat in /proc/[0-9]*/stat; do
+    read -r line <"$stat" 2>/dev/null || continue   # the process may be gone by now
+    # "pid (comm) state ppid ... utime stime ...": comm may hold spaces and parentheses, so cut at the last ") ".
+    # shellcheck disable=SC2086 # splitting the fields is the point
+    set -- ${line##*) }
+    if [ "${line%% *}" = "$NGINX_PID" ] || [ "$2" = "$NGINX_PID" ]; then ticks=$((ticks + ${12} + ${13})); fi
   done
   awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f\n", t / hz }'
 }
