@@ -217,6 +217,27 @@ struct FetchEndToEndTests {
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: spool.appendingPathComponent(".tmp").path)) ?? []
         #expect(leftovers.isEmpty, "temp files left: \(leftovers)")
     }
+
+    /// Spool files are 0640 (group-readable for the consumer) even under a umask that takes group bits: the
+    /// writer skips its fchmod only when the umask leaves 0640 whole, and this is the run where it must not.
+    /// The umask is set in a shell that then becomes feedcrawler, so no other test's process sees it.
+    @Test func spoolFilesAreGroupReadableUnderARestrictiveUmask() throws {
+        let origin = try TestOrigin(root: sitesDirectory)
+        let work = TemporaryDirectory("e2e-umask")
+        let config = try writeDemoConfig(in: work, origin: origin)
+        let run = try runProcess(URL(fileURLWithPath: "/bin/sh"),
+                                 ["-c", "umask 077 && exec \"$0\" \"$@\"", try feedcrawlerBinary().path,
+                                  "fetch", "--config", config.path])
+        #expect(run.status == 0, "fetch failed: \(run.stdout)\n\(run.stderr)")
+
+        let spool = work.file("spool")
+        let listing = SpoolListing(spool)
+        #expect(!listing.texts.isEmpty)
+        for name in listing.texts + listing.sidecars {
+            let attributes = try FileManager.default.attributesOfItem(atPath: spool.appendingPathComponent(name).path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o640, "\(name): \(attributes[.posixPermissions] ?? "?")")
+        }
+    }
 }
 
 /// True when two RFC 3339 timestamps name the same instant.
