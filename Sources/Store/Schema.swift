@@ -3,7 +3,8 @@
 internal import GRDB
 
 enum Schema {
-    /// The articles table's state CHECK as v1 wrote it, and as v5 rewrites it (same states, same meaning).
+    /// The articles table's state CHECK as v1 writes it, and as v5 rewrites it (same states, same meaning). v1
+    /// takes its text from here, so v5 looks for exactly what v1 wrote.
     static let stateCheckAsList = "CHECK (state IN ('pending', 'writing', 'written', 'duplicate', 'failed'))"
     static let stateCheckAsComparisons = "CHECK (state = 'pending' OR state = 'writing' OR state = 'written' OR "
         + "state = 'duplicate' OR state = 'failed')"
@@ -42,7 +43,7 @@ enum Schema {
                     url TEXT NOT NULL,
                     title TEXT,
                     state TEXT NOT NULL DEFAULT 'pending'
-                        CHECK (state IN ('pending', 'writing', 'written', 'duplicate', 'failed')),
+                        \(Schema.stateCheckAsList),
                     spool_name TEXT UNIQUE,
                     duplicate_of TEXT,
                     duplicate_stage TEXT,
