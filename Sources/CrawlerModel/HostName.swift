@@ -23,17 +23,9 @@ public enum HostName {
     public static func host(of url: String) -> String? {
         var url = url
         return url.withUTF8 { bytes -> String? in
-            // The scheme (RFC 3986): an ASCII letter, then letters, digits, "+", "-" or ".", up to ":".
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index], letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-                guard letter || (index > 0 && ((byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D
-                                               || byte == 0x2E)) else { break }
-                index += 1
-            }
-            guard index > 0, index + 2 < bytes.count, bytes[index] == 0x3A, bytes[index + 1] == 0x2F,
-                  bytes[index + 2] == 0x2F else { return nil }
-            var start = index + 3, end = start
+            guard let scheme = schemeLength(bytes), scheme + 2 < bytes.count, bytes[scheme + 1] == 0x2F,
+                  bytes[scheme + 2] == 0x2F else { return nil }
+            var start = scheme + 3, end = start
             while end < bytes.count, bytes[end] != 0x2F, bytes[end] != 0x3F, bytes[end] != 0x23 { end += 1 }
             if let at = bytes[start ..< end].lastIndex(of: 0x40) { start = at + 1 }
             if start < end, bytes[start] == 0x5B {
@@ -45,5 +37,20 @@ public enum HostName {
             guard start < end else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self).lowercased()
         }
+    }
+
+    /// Bytes in the scheme a URL starts with (RFC 3986: an ASCII letter, then letters, digits, "+", "-" or
+    /// "."), up to the ":" that ends it; nil when the text does not start with one (a relative reference).
+    @inlinable
+    public static func schemeLength<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Int? {
+        var length = 0
+        for byte in bytes {
+            if byte == 0x3A { return length > 0 ? length : nil }
+            let letter = (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+            guard letter || (length > 0 && ((byte >= 0x30 && byte <= 0x39) || byte == 0x2B || byte == 0x2D
+                                            || byte == 0x2E)) else { return nil }
+            length += 1
+        }
+        return nil
     }
 }

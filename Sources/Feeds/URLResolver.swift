@@ -1,6 +1,8 @@
 // Relative reference resolution, RFC 3986 section 5.2, on Strings. Foundation's URL(string:relativeTo:) refuses
 // references with spaces or non-ASCII characters, which feeds do contain; this resolves them textually as
 // Python's urljoin (and so feedparser) does, and never fails.
+import CrawlerModel
+
 enum URLResolver {
     /// `reference` made absolute against `base`. Surrounding whitespace is trimmed. When `base` is nil or not
     /// absolute, or `reference` already has a scheme, `reference` is returned (trimmed, dot segments kept).
@@ -41,15 +43,7 @@ enum URLResolver {
 
     /// "http" for "http://x/", nil for a relative reference. Schemes are ASCII letters, digits, + - .
     static func scheme(of text: String) -> String? {
-        var length = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: ":") { return length > 0 ? String(text.utf8.prefix(length))! : nil }
-            let isLetter = (byte | 0x20) >= 97 && (byte | 0x20) <= 122
-            let allowed = isLetter || (length > 0 && ((byte >= 48 && byte <= 57) || byte == 43 || byte == 45 || byte == 46))
-            guard allowed else { return nil }
-            length += 1
-        }
-        return nil
+        HostName.schemeLength(text.utf8).map { String(text.utf8.prefix($0))! }
     }
 
     /// True for absolute http(s) URLs with a host.
