@@ -33,10 +33,13 @@ let package = Package(
 
         // The only importers of the C modules.
         .target(name: "Curl", dependencies: ["CCurl"], swiftSettings: strictSettings),
-        .target(name: "LibXML2", dependencies: ["CLibXML2"], swiftSettings: strictSettings),
+        .target(name: "LibXML2", dependencies: ["CLibXML2", "CParseArena"], swiftSettings: strictSettings),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"], swiftSettings: strictSettings),
         // Dedup's MinHash loop in AVX2 (C, chosen at run time; Dedup is its only importer).
         .target(name: "CMinHashKernel"),
+        // The region allocator libxml2 parses article pages in (C for its thread-locals; LibXML2 is its only
+        // importer and installs it).
+        .target(name: "CParseArena"),
 
         // The domain, one target per stage so the compiler enforces the dependency direction.
         .target(name: "CrawlerModel", swiftSettings: strictSettings),
