@@ -1,5 +1,6 @@
 #include "parse_arena.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,9 @@ typedef struct block {
 
 static __thread block *current;
 static __thread unsigned depth;
-static __thread uint64_t scope_number, last_scope_number;
+static __thread uint64_t scope_number;
+// Scope numbers are unique in the process, so a tree that strayed to another thread never matches its scope.
+static _Atomic uint64_t last_scope_number;
 static __thread size_t used_bytes;
 static __thread int spilled;
 static __thread size_t limit_bytes;
@@ -93,7 +96,7 @@ char *fc_arena_strdup(const char *string) {
 void fc_arena_enter(size_t limit) {
     if (depth++ == 0) {
         limit_bytes = limit;
-        scope_number = ++last_scope_number;
+        scope_number = atomic_fetch_add_explicit(&last_scope_number, 1, memory_order_relaxed) + 1;
         used_bytes = 0;
         spilled = 0;
     }

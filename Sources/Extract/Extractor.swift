@@ -93,7 +93,7 @@ public struct Extractor: Sendable {
 
     func run(html: [UInt8], url: String, charset: String?, explain: Bool) -> ExtractionReport {
         // The page's tree lives and dies inside this call: libxml2 builds it in a region released at once
-        // (~12% less CPU per extracted page than node-by-node malloc and free, Scripts/bench-extract).
+        // (~13% less CPU per extracted page than node-by-node malloc and free: docs/performance.md).
         LibXML2.withParseArena { extract(html: html, url: url, charset: charset, explain: explain) }
     }
 

@@ -23,7 +23,7 @@ void fc_arena_enter(size_t limit_bytes);
 // Closes the innermost scope; closing the outermost one releases every block. Every object allocated in the scope
 // must be dead by then.
 void fc_arena_leave(void);
-// The open outermost scope's number on this thread, 0 when none is open (numbers are never reused on a thread).
+// The open outermost scope's number on this thread, 0 when none is open (numbers are never reused in the process).
 uint64_t fc_arena_scope(void);
 // Whether an allocation of the open scope went to malloc because the scope reached its byte limit: objects of
 // the scope then hold malloc'd memory that only a real free releases.
