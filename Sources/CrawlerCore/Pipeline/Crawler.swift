@@ -562,10 +562,7 @@ public final class Crawler: Sendable {
         let commit: ArticleCommit
         switch staging {
         case .success(let staged): commit = staged
-        case .failure(let error):
-            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
-                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
-            return .retryLater
+        case .failure(let error): return writeFailed(error, log)
         }
         switch await committer.submit(commit, work: { batch in self.commit(batch) }) {
         case .duplicate(let of, let stage):
@@ -593,14 +590,19 @@ public final class Crawler: Sendable {
             }
             return .duplicate
         case .delivered(.failed(let error)):
-            logger.error("Article could not be written; it stays pending.", metadata: log.merging([
-                "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
-            return .retryLater
+            return writeFailed(error, log)
         case .delivered(.interrupted(let name, let error)):
             logger.error("Article delivery interrupted; it completes on the next start.", metadata: log.merging([
                 "file": "\(name.textFileName)", "reason": "\(error.reason)"]) { $1 })
             return .retryLater
         }
+    }
+
+    /// The spool's files could not be written (staging or delivery): the article stays pending for a retry.
+    private func writeFailed(_ error: SpoolError, _ log: Logger.Metadata) -> ArticleOutcome {
+        logger.error("Article could not be written; it stays pending.", metadata: log.merging([
+            "reason": "\(error.reason)", "error": "\(error)"]) { $1 })
+        return .retryLater
     }
 
     /// What the extraction hop hands back: the article already staged, or the report when a failure or more
