@@ -96,7 +96,7 @@ public final class Document {
         precondition(LibXML2.parseArenaScope == arenaScope, "a libxml2 Document outlived the parse region it was built in")
         // The region releases the tree at its end; only parts that went to malloc (the region was full) need a
         // real free, which xmlFreeDoc then does (its frees of region memory are no-ops).
-        if fc_arena_spilled() != 0 { xmlFreeDoc(pointer) }
+        if LibXML2.parseArenaSpilled { xmlFreeDoc(pointer) }
     }
 
     /// Parses HTML leniently (browsers' recovery), never touching the network.

@@ -84,17 +84,17 @@ struct DirectStatement {
         sqlite3_clear_bindings(handle)
     }
 
-    /// The first row's column 0 as an integer, nil without a row; the statement is reset after.
-    func firstInt64() throws -> Int64? {
+    /// The first row as `read` decodes it, nil without a row; the statement is reset after.
+    func firstRow<Value>(_ read: (DirectStatement) -> Value) throws -> Value? {
         defer { reset() }
-        return try step() ? int64(0) : nil
+        return try step() ? read(self) : nil
     }
 
+    /// The first row's column 0 as an integer, nil without a row; the statement is reset after.
+    func firstInt64() throws -> Int64? { try firstRow { $0.int64(0) } }
+
     /// The first row's column 0 as text, nil without a row or for NULL; the statement is reset after.
-    func firstString() throws -> String? {
-        defer { reset() }
-        return try step() ? string(0) : nil
-    }
+    func firstString() throws -> String? { try firstRow { $0.string(0) } ?? nil }
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

@@ -938,10 +938,7 @@ extension ArticleRecord {
 
 extension DirectStatement {
     /// The first row of a statement selecting `ArticleRecord.columnList`, nil without one; reset after.
-    func firstRecord() throws -> ArticleRecord? {
-        defer { reset() }
-        return try step() ? ArticleRecord(self) : nil
-    }
+    func firstRecord() throws -> ArticleRecord? { try firstRow(ArticleRecord.init) }
 }
 
 extension FeedState {
