@@ -118,6 +118,18 @@ import Testing
         let after = try Document.parseHTML(Self.page(paragraphs: 3))
         #expect(after.select("//p[@data-i]").count == 3)
     }
+
+    /// A Document kept past its region would point into released memory: its deinit stops the process rather
+    /// than let that go unnoticed. Nothing here reads the tree, so only that check can end the process: the
+    /// test runs the case in a child process (an exit test) and expects it to fail.
+    @Test func aDocumentThatOutlivesItsRegionStopsTheProcess() async {
+        await #expect(processExitsWith: .failure) {
+            let escaped = try LibXML2.withParseArena { () throws -> Document in
+                try Document.parseHTML(Array("<html><body><p>x</p></body></html>".utf8))
+            }
+            withExtendedLifetime(escaped) {}
+        }
+    }
 }
 
 /// Results written from several threads.
