@@ -164,6 +164,17 @@ bench_config() {
   } >"$file"
 }
 
+# bench_fetch_round LABEL ROUND [extra TOML lines]: one timed `feedcrawler fetch` (bench_time LABEL) over
+# $BENCH_TMP/feeds.txt into an empty spool and state of its own. Sets SPOOL, STATE and CONFIG for the caller;
+# the run's stdout and stderr go to $BENCH_TMP/LABEL.ROUND.out and .log.
+bench_fetch_round() {
+  local label=$1 round=$2; shift 2
+  SPOOL=$BENCH_TMP/spool.$round STATE=$BENCH_TMP/state.$round CONFIG=$BENCH_TMP/feedcrawler.$round.toml
+  mkdir -p "$SPOOL" "$STATE"
+  bench_config "$CONFIG" "$SPOOL" "$STATE" "$BENCH_TMP/feeds.txt" "$@"
+  bench_time "$label" "$BENCH_BIN" fetch --config "$CONFIG" >"$BENCH_TMP/$label.$round.out" 2>"$BENCH_TMP/$label.$round.log"
+}
+
 # Resident set size of PID in kB (0 when gone).
 bench_rss_kb() { awk '/^VmRSS:/ { print $2; found = 1 } END { if (!found) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
